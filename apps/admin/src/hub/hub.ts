@@ -1,0 +1,344 @@
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { WebSocketServer, WebSocket } from 'ws';
+import {
+  CloseCode, encodeMessage, parseMessage, ProtocolError,
+  type AdminMessage, type HelloMessage, type Patch, type UpstreamStats, type WorkerMessage,
+} from '@switchyard/shared';
+
+/** A revision as the hub needs it: the document, its hash and the patch from the previous one. */
+export interface HubRevision {
+  revision: number;
+  config: unknown;
+  hash: string;
+  /** Patch from `prevRevision` to `revision`; null when unknown (a snapshot is sent instead). */
+  patch: Patch | null;
+  prevRevision: number | null;
+}
+
+/** Where the hub reads revisions from (the admin's store). */
+export interface RevisionSource {
+  latest(): HubRevision | null;
+  /** Revisions after `from`, oldest first, or null when they are not all available. */
+  since(from: number, limit: number): HubRevision[] | null;
+}
+
+/** Outcome of publishing one revision to the connected workers. */
+export interface PublishOutcome {
+  revision: number;
+  complete: boolean;
+  acked: string[];
+  lagging: string[];
+  failed: { node: string; error: string; code?: string; path?: string | null }[];
+}
+
+/** One connected worker, as `GET /proxies` shows it. */
+export interface ProxyInfo {
+  id: string;
+  node_id: string;
+  worker_id: number;
+  host: string;
+  pid: number;
+  connected_since: string;
+  applied_revision: number | null;
+  lag: number | null;
+  last_nack: { revision: number; error: string; code: string; path: string | null; at: string } | null;
+  last_push_ms: number | null;
+}
+
+interface Conn {
+  ws: WebSocket;
+  hello: HelloMessage;
+  id: string;
+  since: Date;
+  applied: number | null;
+  sent: number | null;
+  lastFrame: number;
+  lastNack: ProxyInfo['last_nack'];
+  stats: UpstreamStats[];
+  activeRequests: number;
+  pushStarted: Map<number, number>;
+  lastPushMs: number | null;
+}
+
+interface Waiter {
+  revision: number;
+  pending: Set<Conn>;
+  outcome: PublishOutcome;
+  done: () => void;
+}
+
+export interface HubOptions {
+  source: RevisionSource;
+  /** Workers must present this token in hello (constant-time compare). */
+  token?: string;
+  heartbeatMs?: number;
+  deadMs?: number;
+  /** Most diffs sent to catch a reconnecting worker up before a snapshot is cheaper. */
+  maxCatchUp?: number;
+}
+
+/**
+ * The admin end of the config push: a WebSocket endpoint (`/proxy/ws`) where workers say hello,
+ * get a snapshot or the diffs they miss, and ACK/NACK every revision. `publish` pushes a new
+ * revision to every worker as a diff from the revision last sent to it and resolves once all
+ * of them answered or the bound expired. Worker stats are kept for aggregation.
+ *
+ * Events: 'revision' {revision, node, applied_ms}, 'nack' {...}, 'stats' (conn id),
+ * 'connected' / 'disconnected' (ProxyInfo).
+ */
+export class ConfigHub extends EventEmitter {
+  private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 256 * 1024 * 1024 });
+  private readonly conns = new Set<Conn>();
+  private readonly waiters = new Set<Waiter>();
+  private readonly timer: NodeJS.Timeout;
+  /** Push latency samples (publish -> ack), for /metrics. */
+  readonly pushLatencies: number[] = [];
+
+  constructor(private readonly o: HubOptions) {
+    super();
+    this.timer = setInterval(() => this.heartbeat(), o.heartbeatMs ?? 2000);
+    this.timer.unref();
+  }
+
+  /** Take over upgrade requests for /proxy/ws on the admin's HTTP server. */
+  attach(server: Server): void {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const path = (req.url ?? '').split('?')[0];
+      if (path !== '/proxy/ws') {
+        socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
+    });
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    for (const c of this.conns) c.ws.close(CloseCode.GOING_AWAY, 'admin stopping');
+    for (const w of this.waiters) w.done();
+  }
+
+  /** Push `rev` to every connected worker; with wait, resolve after all ACK/NACK or timeout. */
+  publish(rev: HubRevision, opts: { wait: boolean; timeoutMs: number }): Promise<PublishOutcome> {
+    const targets = [...this.conns];
+    const outcome: PublishOutcome = { revision: rev.revision, complete: true, acked: [], lagging: [], failed: [] };
+    const pending = new Set<Conn>();
+    for (const c of targets) {
+      this.sendRevision(c, rev);
+      if (c.applied !== null && c.applied >= rev.revision) outcome.acked.push(c.id);
+      else pending.add(c);
+    }
+    if (!opts.wait || pending.size === 0) {
+      if (!opts.wait) outcome.lagging = [...pending].map((c) => c.id);
+      outcome.complete = opts.wait ? true : pending.size === 0;
+      return Promise.resolve(outcome);
+    }
+    return new Promise((resolve) => {
+      const w: Waiter = {
+        revision: rev.revision, pending, outcome,
+        done: () => {
+          clearTimeout(t);
+          this.waiters.delete(w);
+          outcome.lagging = [...w.pending].map((c) => c.id);
+          outcome.complete = outcome.lagging.length === 0 && outcome.failed.length === 0;
+          resolve(outcome);
+        },
+      };
+      const t = setTimeout(() => w.done(), opts.timeoutMs);
+      this.waiters.add(w);
+    });
+  }
+
+  /** Every connected worker. */
+  proxies(latest: number | null): ProxyInfo[] {
+    return [...this.conns].map((c) => ({
+      id: c.id,
+      node_id: c.hello.node_id,
+      worker_id: c.hello.worker_id,
+      host: c.hello.host,
+      pid: c.hello.pid,
+      connected_since: c.since.toISOString(),
+      applied_revision: c.applied,
+      lag: latest === null || c.applied === null ? null : latest - c.applied,
+      last_nack: c.lastNack,
+      last_push_ms: c.lastPushMs,
+    }));
+  }
+
+  /** Latest stats of every worker, keyed by worker id. */
+  workerStats(): { id: string; stats: UpstreamStats[]; activeRequests: number }[] {
+    return [...this.conns].map((c) => ({ id: c.id, stats: c.stats, activeRequests: c.activeRequests }));
+  }
+
+  /** Number of connected workers. */
+  get size(): number {
+    return this.conns.size;
+  }
+
+  private onConnection(ws: WebSocket): void {
+    let conn: Conn | undefined;
+    const helloTimer = setTimeout(() => ws.close(CloseCode.PROTOCOL_ERROR, 'no hello'), 10_000);
+    ws.on('message', (data) => {
+      let msg: WorkerMessage;
+      try {
+        msg = parseMessage(data.toString(), 'worker') as WorkerMessage;
+      } catch (e) {
+        const err = e as ProtocolError;
+        this.refuse(ws, err.code ?? 'PROTO_ERR_BAD_MESSAGE', err.message);
+        return;
+      }
+      if (!conn) {
+        if (msg.type !== 'hello') return this.refuse(ws, 'PROTO_ERR_BAD_MESSAGE', 'first message must be hello');
+        clearTimeout(helloTimer);
+        if (this.o.token && !sameToken(msg.token ?? '', this.o.token)) return this.refuse(ws, 'PROTO_ERR_UNAUTHORIZED', 'bad or missing proxy token');
+        conn = this.register(ws, msg);
+        return;
+      }
+      conn.lastFrame = Date.now();
+      this.onMessage(conn, msg);
+    });
+    ws.on('close', () => {
+      clearTimeout(helloTimer);
+      if (!conn) return;
+      this.conns.delete(conn);
+      for (const w of this.waiters) if (w.pending.delete(conn)) {
+        w.outcome.lagging.push(conn.id);
+        if (w.pending.size === 0) w.done();
+      }
+      this.emit('disconnected', conn.id);
+    });
+    ws.on('error', () => ws.terminate());
+  }
+
+  private register(ws: WebSocket, hello: HelloMessage): Conn {
+    const id = `${hello.node_id}/${hello.worker_id}`;
+    for (const c of this.conns) {
+      if (c.id === id) {
+        this.conns.delete(c);
+        c.ws.close(CloseCode.SUPERSEDED, 'superseded by a newer connection');
+      }
+    }
+    const conn: Conn = {
+      ws, hello, id, since: new Date(), applied: hello.revision, sent: hello.revision, lastFrame: Date.now(),
+      lastNack: null, stats: [], activeRequests: 0, pushStarted: new Map(), lastPushMs: null,
+    };
+    this.conns.add(conn);
+    this.catchUp(conn, hello.revision, hello.config_hash);
+    this.emit('connected', id);
+    return conn;
+  }
+
+  /** Bring a (re)connecting worker to the latest revision: diffs when it is close, else a snapshot. */
+  private catchUp(conn: Conn, have: number | null, hash: string | null): void {
+    const latest = this.o.source.latest();
+    if (!latest) return;
+    if (have !== null && have === latest.revision && hash === latest.hash) return;
+    if (have !== null && have < latest.revision && hash !== null) {
+      const missing = this.o.source.since(have, this.o.maxCatchUp ?? 64);
+      const base = missing && this.o.source.since(have - 1, 1);
+      const baseOk = base && base[0]?.revision === have && base[0].hash === hash;
+      if (missing && baseOk && missing.length > 0 && missing.every((r) => r.patch !== null) && missing[missing.length - 1]!.revision === latest.revision) {
+        for (const r of missing) this.sendRevision(conn, r);
+        return;
+      }
+    }
+    this.sendSnapshot(conn, latest);
+  }
+
+  private sendRevision(conn: Conn, rev: HubRevision): void {
+    if (conn.sent !== null && conn.sent >= rev.revision) return;
+    conn.pushStarted.set(rev.revision, performance.now());
+    if (rev.patch && rev.prevRevision !== null && conn.sent === rev.prevRevision) {
+      this.send(conn, { type: 'diff', from: rev.prevRevision, to: rev.revision, patch: rev.patch, hash: rev.hash });
+    } else {
+      this.send(conn, { type: 'snapshot', revision: rev.revision, config: rev.config as Record<string, unknown>, hash: rev.hash });
+    }
+    conn.sent = rev.revision;
+  }
+
+  private sendSnapshot(conn: Conn, rev: HubRevision): void {
+    conn.pushStarted.set(rev.revision, performance.now());
+    this.send(conn, { type: 'snapshot', revision: rev.revision, config: rev.config as Record<string, unknown>, hash: rev.hash });
+    conn.sent = rev.revision;
+  }
+
+  private onMessage(conn: Conn, msg: WorkerMessage): void {
+    switch (msg.type) {
+      case 'ack': {
+        conn.applied = msg.revision;
+        const started = conn.pushStarted.get(msg.revision);
+        for (const k of conn.pushStarted.keys()) if (k <= msg.revision) conn.pushStarted.delete(k);
+        if (started !== undefined) {
+          conn.lastPushMs = performance.now() - started;
+          this.pushLatencies.push(conn.lastPushMs);
+          if (this.pushLatencies.length > 1000) this.pushLatencies.splice(0, 500);
+        }
+        for (const w of this.waiters) {
+          if (w.revision <= msg.revision && w.pending.delete(conn)) {
+            w.outcome.acked.push(conn.id);
+            if (w.pending.size === 0) w.done();
+          }
+        }
+        this.emit('revision', { revision: msg.revision, node: conn.id, applied_ms: msg.applied_ms });
+        return;
+      }
+      case 'nack': {
+        conn.lastNack = { revision: msg.revision, error: msg.error, code: msg.code, path: msg.path, at: new Date().toISOString() };
+        for (const w of this.waiters) {
+          if (w.revision === msg.revision && w.pending.delete(conn)) {
+            w.outcome.failed.push({ node: conn.id, error: msg.error, code: msg.code, path: msg.path });
+            if (w.pending.size === 0) w.done();
+          }
+        }
+        this.emit('nack', { node: conn.id, ...conn.lastNack });
+        return;
+      }
+      case 'resync': {
+        const latest = this.o.source.latest();
+        if (latest) this.sendSnapshot(conn, latest);
+        return;
+      }
+      case 'stats':
+        conn.stats = msg.upstreams;
+        conn.activeRequests = typeof msg['active_requests'] === 'number' ? (msg['active_requests'] as number) : 0;
+        this.emit('stats', conn.id, msg);
+        return;
+      case 'ping':
+        this.send(conn, { type: 'pong', t: msg.t });
+        return;
+      case 'pong':
+      case 'hello':
+        return;
+    }
+  }
+
+  private heartbeat(): void {
+    const now = Date.now();
+    for (const c of this.conns) {
+      if (now - c.lastFrame > (this.o.deadMs ?? 6000)) {
+        c.ws.terminate();
+        continue;
+      }
+      this.send(c, { type: 'ping', t: now });
+    }
+  }
+
+  private refuse(ws: WebSocket, code: string, message: string): void {
+    if (ws.readyState === WebSocket.OPEN) ws.send(encodeMessage({ type: 'error', code, message }));
+    const close = code === 'PROTO_ERR_UNAUTHORIZED' ? CloseCode.UNAUTHORIZED : code === 'PROTO_ERR_VERSION' ? CloseCode.VERSION_MISMATCH : CloseCode.PROTOCOL_ERROR;
+    ws.close(close, message.slice(0, 120));
+  }
+
+  private send(conn: Conn, msg: AdminMessage): void {
+    if (conn.ws.readyState === WebSocket.OPEN) conn.ws.send(encodeMessage(msg));
+  }
+}
+
+function sameToken(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a).digest();
+  const hb = createHash('sha256').update(b).digest();
+  return timingSafeEqual(ha, hb);
+}

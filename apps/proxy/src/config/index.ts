@@ -1,0 +1,3 @@
+export { AdminClient, type AdminClientOptions } from './client';
+export { readCache, writeCache, type CachedRevision } from './cache';
+export { collectStats } from './stats';
