@@ -4,6 +4,7 @@ import type { BuildServices, Handler } from '../handlers/types';
 import { buildHandler } from '../handlers';
 import { blockList } from './match';
 import { compileRoutes, type RouteList } from './routes';
+import { buildAccessLogger, type AccessLogger } from './access-log';
 
 /** Timeouts applied to a listener while this server's config is in force. */
 export interface ServerSettings {
@@ -25,6 +26,8 @@ export interface ServerRuntime {
   readonly trusted: BlockList | undefined;
   readonly clientIpHeaders: readonly string[];
   readonly settings: ServerSettings;
+  /** Access logger when the server has `logs`. */
+  readonly log: AccessLogger | undefined;
 }
 
 /**
@@ -77,6 +80,7 @@ export function buildRuntime(config: SwitchyardConfig, services: BuildServices, 
         routes,
         trusted: srv.trusted_proxies ? blockList(srv.trusted_proxies.ranges) : undefined,
         clientIpHeaders: Object.freeze((srv.client_ip_headers ?? ['X-Forwarded-For']).map((h) => h.toLowerCase())),
+        log: buildAccessLogger(config, srv),
         settings: Object.freeze({
           headersTimeout: durationMs(srv.read_header_timeout, DEFAULT_SETTINGS.headersTimeout),
           requestTimeout: durationMs(srv.read_timeout, DEFAULT_SETTINGS.requestTimeout),

@@ -121,6 +121,7 @@ export class Listener {
       if (done) return;
       done = true;
       this.host.track(-1);
+      if (srv.log) srv.log(ctx);
       this.host.onDone?.(ctx, srv);
     };
     res.once('close', finish);
