@@ -4,9 +4,11 @@ import type { Duplex } from 'node:stream';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { WebSocketServer, WebSocket } from 'ws';
 import {
-  CloseCode, encodeMessage, parseMessage, ProtocolError,
+  CloseCode, configHash, encodeMessage, parseMessage, ProtocolError,
   type AdminMessage, type HelloMessage, type Patch, type UpstreamStats, type WorkerMessage,
 } from '@switchyard/shared';
+import type { ConfigChange, ConfigPublisher, PublisherContext, PublishOptions, UpstreamStatus } from './types';
+import { aggregateUpstreams } from './aggregate';
 
 /** A revision as the hub needs it: the document, its hash and the patch from the previous one. */
 export interface HubRevision {
@@ -18,20 +20,13 @@ export interface HubRevision {
   prevRevision: number | null;
 }
 
-/** Where the hub reads revisions from (the admin's store). */
-export interface RevisionSource {
-  latest(): HubRevision | null;
-  /** Revisions after `from`, oldest first, or null when they are not all available. */
-  since(from: number, limit: number): HubRevision[] | null;
-}
-
 /** Outcome of publishing one revision to the connected workers. */
 export interface PublishOutcome {
   revision: number;
   complete: boolean;
   acked: string[];
   lagging: string[];
-  failed: { node: string; error: string; code?: string; path?: string | null }[];
+  failed: { node: string; error: string; code?: string; path?: string }[];
 }
 
 /** One connected worker, as `GET /proxies` shows it. */
@@ -71,7 +66,6 @@ interface Waiter {
 }
 
 export interface HubOptions {
-  source: RevisionSource;
   /** Workers must present this token in hello (constant-time compare). */
   token?: string;
   heartbeatMs?: number;
@@ -89,26 +83,65 @@ export interface HubOptions {
  * Events: 'revision' {revision, node, applied_ms}, 'nack' {...}, 'stats' (conn id),
  * 'connected' / 'disconnected' (ProxyInfo).
  */
-export class ConfigHub extends EventEmitter {
+export class ConfigHub extends EventEmitter implements ConfigPublisher {
   private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 256 * 1024 * 1024 });
   private readonly conns = new Set<Conn>();
   private readonly waiters = new Set<Waiter>();
   private readonly timer: NodeJS.Timeout;
   /** Push latency samples (publish -> ack), for /metrics. */
   readonly pushLatencies: number[] = [];
+  /** Recent revisions with their patches, to catch a reconnecting worker up with diffs. */
+  private readonly recent: HubRevision[] = [];
+  private ctx: PublisherContext | undefined;
 
-  constructor(private readonly o: HubOptions) {
+  constructor(private readonly o: HubOptions = {}) {
     super();
     this.timer = setInterval(() => this.heartbeat(), o.heartbeatMs ?? 2000);
     this.timer.unref();
   }
 
+  /** ConfigPublisher: hook into the admin app (before it listens). */
+  attach(ctx: PublisherContext): void {
+    this.ctx = ctx;
+    this.attachServer(ctx.app.server);
+  }
+
+  /** ConfigPublisher: live counters aggregated over every connected worker. */
+  upstreams(): readonly UpstreamStatus[] {
+    return aggregateUpstreams(this.ctx?.current().config ?? null, this.workerStats());
+  }
+
+  /** The latest revision as the admin holds it. */
+  latest(): HubRevision | null {
+    const cur = this.ctx?.current();
+    if (!cur || cur.revision === 0) return null;
+    const known = this.recent.find((r) => r.revision === cur.revision);
+    return known ?? { revision: cur.revision, config: cur.config, hash: cur.hash, patch: null, prevRevision: null };
+  }
+
+  /** Revisions after `from`, oldest first, when every one of them is still remembered. */
+  since(from: number, limit: number): HubRevision[] | null {
+    const latest = this.latest();
+    if (!latest) return null;
+    if (latest.revision - from > limit) return null;
+    const out = this.recent.filter((r) => r.revision > from);
+    if (out.length !== latest.revision - from) return null;
+    return out;
+  }
+
   /** Take over upgrade requests for /proxy/ws on the admin's HTTP server. */
-  attach(server: Server): void {
+  attachServer(server: Server): void {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const path = (req.url ?? '').split('?')[0];
       if (path !== '/proxy/ws') {
         socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      try {
+        this.ctx?.checkAccess(req);
+      } catch (e) {
+        const status = (e as { statusCode?: number; status?: number }).statusCode ?? (e as { status?: number }).status ?? 403;
+        socket.end(`HTTP/1.1 ${status} Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
         return;
       }
       this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
@@ -121,8 +154,16 @@ export class ConfigHub extends EventEmitter {
     for (const w of this.waiters) w.done();
   }
 
+  /** ConfigPublisher: push a committed change to every worker (see publishRevision). */
+  publish(change: ConfigChange, opts: PublishOptions): Promise<PublishOutcome> {
+    const rev: HubRevision = { revision: change.revision, config: change.config, hash: change.hash, patch: change.patch, prevRevision: change.prevRevision };
+    this.recent.push(rev);
+    if (this.recent.length > 256) this.recent.splice(0, this.recent.length - 256);
+    return this.publishRevision(rev, opts);
+  }
+
   /** Push `rev` to every connected worker; with wait, resolve after all ACK/NACK or timeout. */
-  publish(rev: HubRevision, opts: { wait: boolean; timeoutMs: number }): Promise<PublishOutcome> {
+  publishRevision(rev: HubRevision, opts: { wait: boolean; timeoutMs: number }): Promise<PublishOutcome> {
     const targets = [...this.conns];
     const outcome: PublishOutcome = { revision: rev.revision, complete: true, acked: [], lagging: [], failed: [] };
     const pending = new Set<Conn>();
@@ -233,12 +274,12 @@ export class ConfigHub extends EventEmitter {
 
   /** Bring a (re)connecting worker to the latest revision: diffs when it is close, else a snapshot. */
   private catchUp(conn: Conn, have: number | null, hash: string | null): void {
-    const latest = this.o.source.latest();
+    const latest = this.latest();
     if (!latest) return;
     if (have !== null && have === latest.revision && hash === latest.hash) return;
     if (have !== null && have < latest.revision && hash !== null) {
-      const missing = this.o.source.since(have, this.o.maxCatchUp ?? 64);
-      const base = missing && this.o.source.since(have - 1, 1);
+      const missing = this.since(have, this.o.maxCatchUp ?? 64);
+      const base = missing && this.since(have - 1, 1);
       const baseOk = base && base[0]?.revision === have && base[0].hash === hash;
       if (missing && baseOk && missing.length > 0 && missing.every((r) => r.patch !== null) && missing[missing.length - 1]!.revision === latest.revision) {
         for (const r of missing) this.sendRevision(conn, r);
@@ -254,14 +295,14 @@ export class ConfigHub extends EventEmitter {
     if (rev.patch && rev.prevRevision !== null && conn.sent === rev.prevRevision) {
       this.send(conn, { type: 'diff', from: rev.prevRevision, to: rev.revision, patch: rev.patch, hash: rev.hash });
     } else {
-      this.send(conn, { type: 'snapshot', revision: rev.revision, config: rev.config as Record<string, unknown>, hash: rev.hash });
+      this.send(conn, { type: 'snapshot', revision: rev.revision, ...snapshotBody(rev) });
     }
     conn.sent = rev.revision;
   }
 
   private sendSnapshot(conn: Conn, rev: HubRevision): void {
     conn.pushStarted.set(rev.revision, performance.now());
-    this.send(conn, { type: 'snapshot', revision: rev.revision, config: rev.config as Record<string, unknown>, hash: rev.hash });
+    this.send(conn, { type: 'snapshot', revision: rev.revision, ...snapshotBody(rev) });
     conn.sent = rev.revision;
   }
 
@@ -289,7 +330,7 @@ export class ConfigHub extends EventEmitter {
         conn.lastNack = { revision: msg.revision, error: msg.error, code: msg.code, path: msg.path, at: new Date().toISOString() };
         for (const w of this.waiters) {
           if (w.revision === msg.revision && w.pending.delete(conn)) {
-            w.outcome.failed.push({ node: conn.id, error: msg.error, code: msg.code, path: msg.path });
+            w.outcome.failed.push({ node: conn.id, error: msg.error, code: msg.code, ...(msg.path ? { path: msg.path } : {}) });
             if (w.pending.size === 0) w.done();
           }
         }
@@ -297,7 +338,7 @@ export class ConfigHub extends EventEmitter {
         return;
       }
       case 'resync': {
-        const latest = this.o.source.latest();
+        const latest = this.latest();
         if (latest) this.sendSnapshot(conn, latest);
         return;
       }
@@ -341,4 +382,10 @@ function sameToken(a: string, b: string): boolean {
   const ha = createHash('sha256').update(a).digest();
   const hb = createHash('sha256').update(b).digest();
   return timingSafeEqual(ha, hb);
+}
+
+/** A snapshot's config and hash; an unloaded config (null) travels as the empty document. */
+function snapshotBody(rev: HubRevision): { config: Record<string, unknown>; hash: string } {
+  if (rev.config === null || rev.config === undefined) return { config: {}, hash: configHash({}) };
+  return { config: rev.config as Record<string, unknown>, hash: rev.hash };
 }

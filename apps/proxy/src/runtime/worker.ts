@@ -50,7 +50,8 @@ export class ProxyWorker {
   }
 
   private async applyNow(config: unknown, revision: number | null, hash: string | null): Promise<Runtime> {
-    const v = validateConfig(config);
+    // An unloaded config (DELETE /config/) arrives as null: serve nothing, as Caddy does.
+    const v = validateConfig(config ?? {});
     if (!v.ok) {
       const i = v.issues[0]!;
       throw new SwitchyardError(i.code, 400, `${i.path}: ${i.message}`, i.path);
@@ -67,7 +68,7 @@ export class ProxyWorker {
         } catch (e) {
           const err = e as SwitchyardError;
           const idx = srv.listen.findIndex((a) => listenKey(a) === key);
-          throw new SwitchyardError(err.code ?? 'PRX_ERR_LISTEN', 500, err.message, `/apps/http/servers/${srv.name}/listen/${idx}`);
+          throw new SwitchyardError(err.code ?? 'PRX_ERR_LISTEN', 500, err.message, srv.bindPointer ?? `/apps/http/servers/${srv.name}/listen/${idx}`);
         }
       }
     } catch (e) {

@@ -1,0 +1,88 @@
+import type { UpstreamStats } from '@switchyard/shared';
+import type { UpstreamStatus } from './types';
+
+interface ConfiguredUpstream {
+  address: string;
+  pools: string[];
+  weight: number;
+  backup: boolean;
+  state: string;
+  max_requests: number;
+}
+
+/** Every upstream the config names, in config order, deduplicated by dial (as Caddy's global pool). */
+export function configuredUpstreams(config: unknown): Map<string, ConfiguredUpstream> {
+  const out = new Map<string, ConfiguredUpstream>();
+  const walk = (v: unknown, path: string) => {
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}/${i}`));
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (o['handler'] === 'reverse_proxy') {
+        const pool = o['@id'] !== undefined ? String(o['@id']) : path;
+        const sp = (o['load_balancing'] as { selection_policy?: { policy?: string; weights?: number[] } } | undefined)?.selection_policy;
+        ((o['upstreams'] as Record<string, unknown>[] | undefined) ?? []).forEach((u, i) => {
+          const address = String(u['dial']);
+          const weight = typeof u['weight'] === 'number' ? (u['weight'] as number) : sp?.policy === 'weighted_round_robin' && sp.weights?.[i] !== undefined ? sp.weights[i]! : 1;
+          const e = out.get(address);
+          if (e) e.pools.push(pool);
+          else out.set(address, { address, pools: [pool], weight, backup: u['backup'] === true, state: typeof u['state'] === 'string' ? (u['state'] as string) : 'active', max_requests: typeof u['max_requests'] === 'number' ? (u['max_requests'] as number) : 0 });
+        });
+      }
+      for (const [k, x] of Object.entries(o)) if (x && typeof x === 'object') walk(x, `${path}/${k}`);
+    }
+  };
+  walk(config, '');
+  return out;
+}
+
+/**
+ * GET /reverse_proxy/upstreams: Caddy's three fields first (`address`, `num_requests` =
+ * in-flight requests summed over workers, `fails` = passive failures summed), then ours. An
+ * address removed from the config stays listed while any worker still has requests or
+ * upgraded connections on it, so a drain can be watched to the end (Caddy >= 2.11.2 does too).
+ */
+export function aggregateUpstreams(config: unknown, workers: readonly { id: string; stats: readonly UpstreamStats[] }[]): UpstreamStatus[] {
+  const configured = configuredUpstreams(config);
+  const live = new Map<string, { in_flight: number; upgraded: number; fails: number; requests: number; fails_total: number; unhealthy: number; reporting: number }>();
+  for (const w of workers) {
+    for (const s of w.stats) {
+      let a = live.get(s.address);
+      if (!a) live.set(s.address, (a = { in_flight: 0, upgraded: 0, fails: 0, requests: 0, fails_total: 0, unhealthy: 0, reporting: 0 }));
+      a.in_flight += s.in_flight;
+      a.upgraded += s.upgraded;
+      a.fails += s.fails;
+      a.requests += s.requests;
+      a.fails_total += s.fails_total;
+      a.reporting++;
+      if (!s.healthy) a.unhealthy++;
+    }
+  }
+  const out: UpstreamStatus[] = [];
+  for (const c of configured.values()) {
+    const l = live.get(c.address);
+    out.push({
+      address: c.address,
+      num_requests: l?.in_flight ?? 0,
+      fails: l?.fails ?? 0,
+      healthy: l ? l.unhealthy === 0 : true,
+      weight: c.weight,
+      backup: c.backup,
+      state: c.state,
+      max_requests: c.max_requests,
+      pools: c.pools,
+      upgraded: l?.upgraded ?? 0,
+      requests_total: l?.requests ?? 0,
+      fails_total: l?.fails_total ?? 0,
+      workers: l?.reporting ?? 0,
+      in_config: true,
+    });
+  }
+  for (const [address, l] of live) {
+    if (configured.has(address) || (l.in_flight === 0 && l.upgraded === 0)) continue;
+    out.push({
+      address, num_requests: l.in_flight, fails: l.fails, healthy: l.unhealthy === 0, weight: 0, backup: false, state: 'removed',
+      max_requests: 0, pools: [], upgraded: l.upgraded, requests_total: l.requests, fails_total: l.fails_total, workers: l.reporting, in_config: false,
+    });
+  }
+  return out;
+}

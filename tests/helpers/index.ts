@@ -1,0 +1,5 @@
+export * from './process';
+export * from './admin';
+export * from './http';
+export * from './tmp';
+export * from './fixtures';
