@@ -9,6 +9,7 @@ import {
 } from '@switchyard/shared';
 import type { ConfigChange, ConfigPublisher, PublisherContext, PublishOptions, UpstreamStatus } from './types';
 import { aggregateUpstreams } from './aggregate';
+import { hubRoutes } from './routes';
 
 /** A revision as the hub needs it: the document, its hash and the patch from the previous one. */
 export interface HubRevision {
@@ -56,6 +57,8 @@ interface Conn {
   activeRequests: number;
   pushStarted: Map<number, number>;
   lastPushMs: number | null;
+  /** Last reported health per address, to emit 'health' on flips. */
+  health: Map<string, boolean>;
 }
 
 interface Waiter {
@@ -93,6 +96,9 @@ export class ConfigHub extends EventEmitter implements ConfigPublisher {
   /** Recent revisions with their patches, to catch a reconnecting worker up with diffs. */
   private readonly recent: HubRevision[] = [];
   private ctx: PublisherContext | undefined;
+  private nextRequestId = 1;
+  /** Outstanding stats_request / close_upstream answers, by request id. */
+  private readonly replies = new Map<number, { pending: Set<Conn>; results: { node: string; requests: number; upgraded: number }[]; done: () => void }>();
 
   constructor(private readonly o: HubOptions = {}) {
     super();
@@ -104,10 +110,12 @@ export class ConfigHub extends EventEmitter implements ConfigPublisher {
   attach(ctx: PublisherContext): void {
     this.ctx = ctx;
     this.attachServer(ctx.app.server);
+    hubRoutes(ctx.app, this, ctx);
   }
 
   /** ConfigPublisher: live counters aggregated over every connected worker. */
-  upstreams(): readonly UpstreamStatus[] {
+  async upstreams(): Promise<readonly UpstreamStatus[]> {
+    await this.requestStats(300);
     return aggregateUpstreams(this.ctx?.current().config ?? null, this.workerStats());
   }
 
@@ -219,6 +227,48 @@ export class ConfigHub extends EventEmitter implements ConfigPublisher {
     return this.conns.size;
   }
 
+  /** Ask every worker for fresh stats; resolves when all answered or after `timeoutMs`. */
+  requestStats(timeoutMs = 500): Promise<void> {
+    return this.ask((id) => ({ type: 'stats_request', request_id: id }), timeoutMs).then(() => undefined);
+  }
+
+  /**
+   * Tell every worker to abort in-flight requests and close upgraded connections to `address`;
+   * resolves with what each cut (workers that did not answer in time are left out).
+   */
+  closeUpstream(address: string, timeoutMs = 2000): Promise<{ node: string; requests: number; upgraded: number }[]> {
+    return this.ask((id) => ({ type: 'close_upstream', request_id: id, address }), timeoutMs);
+  }
+
+  private ask(make: (id: number) => AdminMessage, timeoutMs: number): Promise<{ node: string; requests: number; upgraded: number }[]> {
+    const id = this.nextRequestId++;
+    const pending = new Set(this.conns);
+    if (pending.size === 0) return Promise.resolve([]);
+    return new Promise((resolve) => {
+      const results: { node: string; requests: number; upgraded: number }[] = [];
+      const t = setTimeout(() => entry.done(), timeoutMs);
+      const entry = {
+        pending, results,
+        done: () => {
+          clearTimeout(t);
+          this.replies.delete(id);
+          resolve(results);
+        },
+      };
+      this.replies.set(id, entry);
+      const msg = make(id);
+      for (const c of pending) this.send(c, msg);
+    });
+  }
+
+  private answered(conn: Conn, id: unknown, result?: { requests: number; upgraded: number }): void {
+    if (typeof id !== 'number') return;
+    const r = this.replies.get(id);
+    if (!r || !r.pending.delete(conn)) return;
+    if (result) r.results.push({ node: conn.id, ...result });
+    if (r.pending.size === 0) r.done();
+  }
+
   private onConnection(ws: WebSocket): void {
     let conn: Conn | undefined;
     const helloTimer = setTimeout(() => ws.close(CloseCode.PROTOCOL_ERROR, 'no hello'), 10_000);
@@ -249,6 +299,7 @@ export class ConfigHub extends EventEmitter implements ConfigPublisher {
         w.outcome.lagging.push(conn.id);
         if (w.pending.size === 0) w.done();
       }
+      for (const [id, r] of this.replies) if (r.pending.has(conn)) this.answered(conn, id);
       this.emit('disconnected', conn.id);
     });
     ws.on('error', () => ws.terminate());
@@ -264,7 +315,7 @@ export class ConfigHub extends EventEmitter implements ConfigPublisher {
     }
     const conn: Conn = {
       ws, hello, id, since: new Date(), applied: hello.revision, sent: hello.revision, lastFrame: Date.now(),
-      lastNack: null, stats: [], activeRequests: 0, pushStarted: new Map(), lastPushMs: null,
+      lastNack: null, stats: [], activeRequests: 0, pushStarted: new Map(), lastPushMs: null, health: new Map(),
     };
     this.conns.add(conn);
     this.catchUp(conn, hello.revision, hello.config_hash);
@@ -345,7 +396,16 @@ export class ConfigHub extends EventEmitter implements ConfigPublisher {
       case 'stats':
         conn.stats = msg.upstreams;
         conn.activeRequests = typeof msg['active_requests'] === 'number' ? (msg['active_requests'] as number) : 0;
+        for (const u of msg.upstreams) {
+          const before = conn.health.get(u.address);
+          conn.health.set(u.address, u.healthy);
+          if (before !== undefined && before !== u.healthy) this.emit('health', { node: conn.id, address: u.address, healthy: u.healthy });
+        }
         this.emit('stats', conn.id, msg);
+        this.answered(conn, msg['request_id']);
+        return;
+      case 'closed':
+        this.answered(conn, msg.request_id, { requests: msg.requests, upgraded: msg.upgraded });
         return;
       case 'ping':
         this.send(conn, { type: 'pong', t: msg.t });

@@ -7,6 +7,7 @@ import {
 import type { ProxyWorker } from '../runtime/worker';
 import { readCache, writeCache } from './cache';
 import { collectStats } from './stats';
+import { closeUpgraded } from '../forward/upgrade';
 
 export interface AdminClientOptions {
   /** ws:// URL of the admin's proxy endpoint, e.g. ws://127.0.0.1:2019/proxy/ws */
@@ -137,6 +138,22 @@ export class AdminClient {
       case 'error':
         this.o.log?.(`admin refused: ${msg.code}: ${msg.message}`);
         return;
+      case 'stats_request':
+        this.sendStats(true, msg.request_id);
+        return;
+      case 'close_upstream': {
+        const host = this.o.worker.registry.peek(msg.address);
+        let requests = 0;
+        if (host) {
+          const aborts = [...host.aborts];
+          requests = aborts.length;
+          for (const a of aborts) a();
+        }
+        const upgraded = closeUpgraded(this.o.worker.registry, msg.address);
+        this.send({ type: 'closed', request_id: msg.request_id, address: msg.address, requests, upgraded });
+        this.sendStats(true);
+        return;
+      }
     }
   }
 
@@ -167,13 +184,16 @@ export class AdminClient {
     this.send({ type: 'ping', t: Date.now() });
   }
 
-  private sendStats(force: boolean): void {
+  private sendStats(force: boolean, requestId?: number): void {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return;
     const upstreams: UpstreamStats[] = collectStats(this.o.worker);
     const key = upstreams.map((u) => `${u.address}:${u.in_flight}:${u.upgraded}:${u.fails}:${u.healthy}`).join('|');
     if (!force && key === this.lastStatsKey) return;
     this.lastStatsKey = key;
-    this.send({ type: 'stats', revision: this.revision, at: Date.now(), upstreams, active_requests: this.o.worker.activeRequests });
+    this.send({
+      type: 'stats', revision: this.revision, at: Date.now(), upstreams, active_requests: this.o.worker.activeRequests,
+      ...(requestId !== undefined ? { request_id: requestId } : {}),
+    });
   }
 
   private send(msg: WorkerMessage): void {

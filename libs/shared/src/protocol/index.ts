@@ -25,6 +25,9 @@ export type {
   PingMessage,
   PongMessage,
   ErrorMessage,
+  StatsRequestMessage,
+  CloseUpstreamMessage,
+  ClosedMessage,
 } from './messages';
 export { CloseCode, ProtocolError, closeCodeFor } from './codes';
 export type { ProtocolErrorCode } from './codes';

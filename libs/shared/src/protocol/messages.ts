@@ -131,8 +131,33 @@ export interface ErrorMessage {
   message: string;
 }
 
-export type WorkerMessage = HelloMessage | AckMessage | NackMessage | ResyncMessage | StatsMessage | PingMessage | PongMessage;
-export type AdminMessage = SnapshotMessage | DiffMessage | ErrorMessage | PingMessage | PongMessage;
+/** admin -> worker: send a `stats` message now, carrying `request_id` back. */
+export interface StatsRequestMessage {
+  type: 'stats_request';
+  request_id: number;
+}
+
+/**
+ * admin -> worker: abort every in-flight request and close every upgraded connection to
+ * `address` (a drain's `on_timeout: close`); the worker answers `closed`.
+ */
+export interface CloseUpstreamMessage {
+  type: 'close_upstream';
+  request_id: number;
+  address: string;
+}
+
+/** worker -> admin: what `close_upstream` cut. */
+export interface ClosedMessage {
+  type: 'closed';
+  request_id: number;
+  address: string;
+  requests: number;
+  upgraded: number;
+}
+
+export type WorkerMessage = HelloMessage | AckMessage | NackMessage | ResyncMessage | StatsMessage | PingMessage | PongMessage | ClosedMessage;
+export type AdminMessage = SnapshotMessage | DiffMessage | ErrorMessage | PingMessage | PongMessage | StatsRequestMessage | CloseUpstreamMessage;
 export type Message = WorkerMessage | AdminMessage;
 export type MessageType = Message['type'];
 
@@ -220,14 +245,17 @@ const SHAPES: Record<MessageType, Record<string, Field>> = {
   ack: { revision: COUNT, hash: STRING, applied_ms: NUMBER },
   nack: { revision: COUNT, error: STRING, code: STRING, path: STRING_OR_NULL },
   resync: { have: COUNT_OR_NULL, reason: STRING },
-  stats: { revision: COUNT_OR_NULL, at: NUMBER, upstreams: arrayOf(UPSTREAM) },
+  stats: { revision: COUNT_OR_NULL, at: NUMBER, upstreams: arrayOf(UPSTREAM), request_id: optional(COUNT) },
+  stats_request: { request_id: COUNT },
+  close_upstream: { request_id: COUNT, address: STRING },
+  closed: { request_id: COUNT, address: STRING, requests: COUNT, upgraded: COUNT },
   ping: { t: NUMBER },
   pong: { t: NUMBER },
   error: { code: STRING, message: STRING },
 };
 
-const FROM_WORKER = new Set<string>(['hello', 'ack', 'nack', 'resync', 'stats', 'ping', 'pong']);
-const FROM_ADMIN = new Set<string>(['snapshot', 'diff', 'error', 'ping', 'pong']);
+const FROM_WORKER = new Set<string>(['hello', 'ack', 'nack', 'resync', 'stats', 'ping', 'pong', 'closed']);
+const FROM_ADMIN = new Set<string>(['snapshot', 'diff', 'error', 'ping', 'pong', 'stats_request', 'close_upstream']);
 
 /**
  * Parses one text frame into a Message, checking every documented field (extra fields are
