@@ -23,6 +23,11 @@ export interface Running {
   exited: Promise<number | null>;
 }
 
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const p of live) p.kill('SIGKILL');
+});
+
 export function tempDir(prefix = 'switchyard-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
@@ -35,6 +40,8 @@ export async function startSwitchyard(args: string[], opts: { waitWorkers?: bool
   const dataDir = opts.dataDir ?? tempDir();
   const full = args.includes('--data') ? args : [...args, '--data', dataDir];
   const proc = spawn(process.execPath, [BIN, ...full], { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(proc);
+  proc.once('exit', () => live.delete(proc));
   let err = '';
   proc.stderr!.on('data', (d) => {
     err += d;

@@ -5,6 +5,7 @@ import { buildHandler } from '../handlers';
 import { blockList } from './match';
 import { compileRoutes, type RouteList } from './routes';
 import { buildAccessLogger, type AccessLogger } from './access-log';
+import { buildServerTls, loadCertificates, redirectPlans, redirectRoutes, type ServerTls } from '../tls';
 
 /** Timeouts applied to a listener while this server's config is in force. */
 export interface ServerSettings {
@@ -28,6 +29,10 @@ export interface ServerRuntime {
   readonly settings: ServerSettings;
   /** Access logger when the server has `logs`. */
   readonly log: AccessLogger | undefined;
+  /** TLS termination (certificates by SNI, ALPN) when the server has tls_connection_policies. */
+  readonly tls: ServerTls | undefined;
+  /** JSON pointer blamed when this server cannot bind, if not its `listen` entry (redirect listeners). */
+  readonly bindPointer?: string;
 }
 
 /**
@@ -70,6 +75,7 @@ export function buildRuntime(config: SwitchyardConfig, services: BuildServices, 
   const byListen = new Map<string, ServerRuntime>();
   const handlers: Handler[] = [];
   try {
+    const certificates = loadCertificates(config);
     for (const [name, srv] of Object.entries(config.apps?.http?.servers ?? {})) {
       const base = `/apps/http/servers/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
       const routes = compileRoutes(srv.routes, `${base}/routes`, services, buildHandler);
@@ -81,6 +87,7 @@ export function buildRuntime(config: SwitchyardConfig, services: BuildServices, 
         trusted: srv.trusted_proxies ? blockList(srv.trusted_proxies.ranges) : undefined,
         clientIpHeaders: Object.freeze((srv.client_ip_headers ?? ['X-Forwarded-For']).map((h) => h.toLowerCase())),
         log: buildAccessLogger(config, srv),
+        tls: buildServerTls(srv, certificates, base),
         settings: Object.freeze({
           headersTimeout: durationMs(srv.read_header_timeout, DEFAULT_SETTINGS.headersTimeout),
           requestTimeout: durationMs(srv.read_timeout, DEFAULT_SETTINGS.requestTimeout),
@@ -89,6 +96,14 @@ export function buildRuntime(config: SwitchyardConfig, services: BuildServices, 
         }),
       });
       for (const l of srv.listen) byListen.set(listenKey(l), sr);
+    }
+    for (const r of redirectPlans(config)) {
+      const key = listenKey(r.listen);
+      if (byListen.has(key)) continue;
+      byListen.set(key, Object.freeze({
+        name: `https_redirect ${key}`, listen: Object.freeze([r.listen]), routes: redirectRoutes(r.httpsPort), trusted: undefined,
+        clientIpHeaders: Object.freeze([]), log: undefined, tls: undefined, settings: DEFAULT_SETTINGS, bindPointer: '/apps/http/http_port',
+      }));
     }
   } catch (e) {
     for (const h of handlers) h.dispose?.();

@@ -17,4 +17,7 @@ export const PROXY_ERRORS = {
   PRX_ERR_BAD_REQUEST: { status: 502, meaning: 'The request could not be forwarded as built (an invalid header value produced by header rules, a body shorter than its Content-Length).' },
   PRX_ERR_CLIENT_CLOSED: { status: 499, meaning: 'The client went away before the response was complete; the upstream request is cancelled (logged only, as Caddy logs 499).' },
   PRX_ERR_UPGRADE: { status: 502, meaning: 'An Upgrade (WebSocket) tunnel could not be established: the upstream response head was malformed or too large.' },
+  PRX_ERR_LISTEN: { status: 500, meaning: 'A worker could not bind a listen address of the new config (in use, not permitted); it NACKs with the path of the address and keeps serving its current config.' },
+  PRX_ERR_TLS: { status: 400, meaning: 'A certificate or key cannot be read or loaded, or a TLS connection policy has no certificate; the message names the JSON pointer.' },
+  PRX_ERR_APPLY: { status: 500, meaning: 'A worker failed to build or swap in a config for a reason not covered by another code; it keeps serving its current config.' },
 } as const satisfies Record<string, ErrorSpec>;

@@ -1,0 +1,2 @@
+export * from './switchyard';
+export * from './upstreams';
