@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { WebSocketServer, WebSocket } from 'ws';
 import {
-  CloseCode, configHash, encodeMessage, parseMessage, ProtocolError,
+  CloseCode, configHash, diff, encodeMessage, parseMessage, ProtocolError, HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_MS, HELLO_TIMEOUT_MS,
   type AdminMessage, type HelloMessage, type Patch, type UpstreamStats, type WorkerMessage,
 } from '@switchyard/shared';
 import type { ConfigChange, ConfigPublisher, PublisherContext, PublishOptions, UpstreamStatus } from './types';
@@ -73,8 +73,6 @@ export interface HubOptions {
   token?: string;
   heartbeatMs?: number;
   deadMs?: number;
-  /** Most diffs sent to catch a reconnecting worker up before a snapshot is cheaper. */
-  maxCatchUp?: number;
 }
 
 /**
@@ -102,7 +100,7 @@ export class ConfigHub extends EventEmitter implements ConfigPublisher {
 
   constructor(private readonly o: HubOptions = {}) {
     super();
-    this.timer = setInterval(() => this.heartbeat(), o.heartbeatMs ?? 2000);
+    this.timer = setInterval(() => this.heartbeat(), o.heartbeatMs ?? HEARTBEAT_INTERVAL_MS);
     this.timer.unref();
   }
 
@@ -125,16 +123,6 @@ export class ConfigHub extends EventEmitter implements ConfigPublisher {
     if (!cur || cur.revision === 0) return null;
     const known = this.recent.find((r) => r.revision === cur.revision);
     return known ?? { revision: cur.revision, config: cur.config, hash: cur.hash, patch: null, prevRevision: null };
-  }
-
-  /** Revisions after `from`, oldest first, when every one of them is still remembered. */
-  since(from: number, limit: number): HubRevision[] | null {
-    const latest = this.latest();
-    if (!latest) return null;
-    if (latest.revision - from > limit) return null;
-    const out = this.recent.filter((r) => r.revision > from);
-    if (out.length !== latest.revision - from) return null;
-    return out;
   }
 
   /** Take over upgrade requests for /proxy/ws on the admin's HTTP server. */
@@ -271,7 +259,7 @@ export class ConfigHub extends EventEmitter implements ConfigPublisher {
 
   private onConnection(ws: WebSocket): void {
     let conn: Conn | undefined;
-    const helloTimer = setTimeout(() => ws.close(CloseCode.PROTOCOL_ERROR, 'no hello'), 10_000);
+    const helloTimer = setTimeout(() => this.refuse(ws, 'PROTO_ERR_BAD_MESSAGE', 'no hello in time'), HELLO_TIMEOUT_MS);
     ws.on('message', (data) => {
       let msg: WorkerMessage;
       try {
@@ -323,17 +311,21 @@ export class ConfigHub extends EventEmitter implements ConfigPublisher {
     return conn;
   }
 
-  /** Bring a (re)connecting worker to the latest revision: diffs when it is close, else a snapshot. */
+  /**
+   * Bring a (re)connecting worker to the latest revision: nothing when it is current, one
+   * combined diff from its revision when the admin still remembers that revision with the same
+   * hash, else a snapshot.
+   */
   private catchUp(conn: Conn, have: number | null, hash: string | null): void {
     const latest = this.latest();
     if (!latest) return;
     if (have !== null && have === latest.revision && hash === latest.hash) return;
     if (have !== null && have < latest.revision && hash !== null) {
-      const missing = this.since(have, this.o.maxCatchUp ?? 64);
-      const base = missing && this.since(have - 1, 1);
-      const baseOk = base && base[0]?.revision === have && base[0].hash === hash;
-      if (missing && baseOk && missing.length > 0 && missing.every((r) => r.patch !== null) && missing[missing.length - 1]!.revision === latest.revision) {
-        for (const r of missing) this.sendRevision(conn, r);
+      const base = this.recent.find((r) => r.revision === have);
+      if (base && base.hash === hash && base.config !== null && latest.config !== null) {
+        conn.pushStarted.set(latest.revision, performance.now());
+        this.send(conn, { type: 'diff', from: have, to: latest.revision, patch: diff(base.config, latest.config), hash: latest.hash });
+        conn.sent = latest.revision;
         return;
       }
     }
@@ -360,6 +352,13 @@ export class ConfigHub extends EventEmitter implements ConfigPublisher {
   private onMessage(conn: Conn, msg: WorkerMessage): void {
     switch (msg.type) {
       case 'ack': {
+        const expected = this.recent.find((r) => r.revision === msg.revision) ?? this.latest();
+        if (expected && expected.revision === msg.revision && expected.config !== null && expected.hash !== msg.hash) {
+          // The worker runs something else than the admin stored: correct it with a snapshot.
+          const latest = this.latest();
+          if (latest) this.sendSnapshot(conn, latest);
+          return;
+        }
         conn.applied = msg.revision;
         const started = conn.pushStarted.get(msg.revision);
         for (const k of conn.pushStarted.keys()) if (k <= msg.revision) conn.pushStarted.delete(k);
@@ -419,7 +418,7 @@ export class ConfigHub extends EventEmitter implements ConfigPublisher {
   private heartbeat(): void {
     const now = Date.now();
     for (const c of this.conns) {
-      if (now - c.lastFrame > (this.o.deadMs ?? 6000)) {
+      if (now - c.lastFrame > (this.o.deadMs ?? HEARTBEAT_TIMEOUT_MS)) {
         c.ws.terminate();
         continue;
       }

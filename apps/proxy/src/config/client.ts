@@ -1,7 +1,7 @@
 import os from 'node:os';
 import WebSocket from 'ws';
 import {
-  applyPatch, configHash, encodeMessage, parseMessage, CloseCode, PROTOCOL_VERSION,
+  applyPatch, configHash, encodeMessage, parseMessage, CloseCode, PROTOCOL_VERSION, HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_MS,
   type AdminMessage, type WorkerMessage, type UpstreamStats,
 } from '@switchyard/shared';
 import type { ProxyWorker } from '../runtime/worker';
@@ -66,7 +66,7 @@ export class AdminClient {
     const statsEvery = this.o.statsMs ?? 250;
     this.timers.push(setInterval(() => this.sendStats(false), statsEvery));
     this.timers.push(setInterval(() => this.sendStats(true), 5000));
-    this.timers.push(setInterval(() => this.heartbeat(), this.o.pingMs ?? 2000));
+    this.timers.push(setInterval(() => this.heartbeat(), this.o.pingMs ?? HEARTBEAT_INTERVAL_MS));
     for (const t of this.timers) t.unref();
   }
 
@@ -115,6 +115,10 @@ export class AdminClient {
   private async onMessage(msg: AdminMessage): Promise<void> {
     switch (msg.type) {
       case 'snapshot':
+        if (configHash(msg.config) !== msg.hash) {
+          // Corruption or a bug: a resync would loop, so refuse this revision and keep serving.
+          return this.send({ type: 'nack', revision: msg.revision, error: 'snapshot does not match its hash', code: 'PROTO_ERR_HASH_MISMATCH', path: null });
+        }
         return this.install(msg.config, msg.revision, msg.hash);
       case 'diff': {
         if (this.doc === undefined || msg.from !== this.revision) {
@@ -177,7 +181,7 @@ export class AdminClient {
   private heartbeat(): void {
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) return;
-    if (Date.now() - this.lastFrame > (this.o.deadMs ?? 6000)) {
+    if (Date.now() - this.lastFrame > (this.o.deadMs ?? HEARTBEAT_TIMEOUT_MS)) {
       ws.terminate();
       return;
     }

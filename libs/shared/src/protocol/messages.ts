@@ -15,10 +15,10 @@ export const PROTOCOL_VERSION = 1;
 
 /** The admin closes a connection whose first frame is not a valid `hello` within this many ms. */
 export const HELLO_TIMEOUT_MS = 5_000;
-/** Each side sends an application `ping` this often (ms) when it has sent nothing else. */
-export const HEARTBEAT_INTERVAL_MS = 10_000;
-/** A side that has received no frame at all for this long (ms) closes with HEARTBEAT_TIMEOUT. */
-export const HEARTBEAT_TIMEOUT_MS = 30_000;
+/** Each side sends an application `ping` this often (ms). */
+export const HEARTBEAT_INTERVAL_MS = 2_000;
+/** A side that has received no frame at all for this long (ms) drops the connection. */
+export const HEARTBEAT_TIMEOUT_MS = 6_000;
 
 /**
  * Upper bounds (ms, inclusive) of `latency_buckets`: bucket i counts responses slower than
