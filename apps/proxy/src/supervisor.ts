@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import os from 'node:os';
 import path from 'node:path';
+import { attachRateLimitCoordinator } from './ratelimit';
 
 /** What every worker is told at fork time (passed as JSON in SWITCHYARD_WORKER). */
 export interface WorkerOptions {
@@ -66,6 +67,9 @@ export function startSupervisor(opts: SupervisorOptions): Supervisor {
       setTimeout(() => !stopping && fork(slot, c), delay).unref();
     });
   };
+  // Before the first fork: workers inherit the variable that makes them lease rate-limit
+  // tokens from the primary, so a limit holds for the whole node.
+  const rateLimits = attachRateLimitCoordinator(cluster);
   for (let i = 1; i <= n; i++) fork(i, 0);
 
   return {
@@ -86,6 +90,7 @@ export function startSupervisor(opts: SupervisorOptions): Supervisor {
           w.process.kill('SIGTERM');
         }
       })));
+      rateLimits.detach();
     },
   };
 }

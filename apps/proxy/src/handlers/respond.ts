@@ -11,12 +11,19 @@ export function writeHead(ctx: RequestContext, status: number, headers: Outgoing
   const res = ctx.res!;
   let sink: Writable = res;
   const hooks = ctx.responseHooks;
-  for (let i = 0; i < hooks.length; i++) {
-    const r = hooks[i]!(ctx, status, headers);
-    if (r) {
-      if (r.status !== undefined) status = r.status;
-      if (r.wrap) sink = r.wrap(sink);
+  if (hooks.length > 0) {
+    // As in Caddy, the handler registered last (innermost) sees the response first, and the
+    // first-registered wrapper ends up next to the socket: [encode, headers] lets headers
+    // change Content-Type before encode decides.
+    let wraps: ((s: Writable) => Writable)[] | undefined;
+    for (let i = hooks.length - 1; i >= 0; i--) {
+      const r = hooks[i]!(ctx, status, headers);
+      if (r) {
+        if (r.status !== undefined) status = r.status;
+        if (r.wrap) (wraps ??= []).push(r.wrap);
+      }
     }
+    if (wraps) for (let i = wraps.length - 1; i >= 0; i--) sink = wraps[i]!(sink);
   }
   if (ctx.closing) headers['connection'] = 'close';
   ctx.status = status;
@@ -41,9 +48,6 @@ export function respond(ctx: RequestContext, status: number, headers: OutgoingHt
   if (buf && !('content-type' in headers)) headers['content-type'] = 'text/plain; charset=utf-8';
   headers['content-length'] = buf ? buf.length : 0;
   const sink = writeHead(ctx, status, headers);
-  if (sink !== ctx.res && 'content-length' in headers === false) {
-    // an encoder dropped content-length; nothing to do
-  }
   ctx.bytesOut += buf ? buf.length : 0;
   sink.end(buf);
 }
