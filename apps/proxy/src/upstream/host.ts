@@ -1,3 +1,4 @@
+import { LATENCY_BUCKET_BOUNDS_MS } from '@switchyard/shared';
 /**
  * Live state of one upstream dial address, kept apart from config.
  *
@@ -31,6 +32,19 @@ export class Host {
   /** Latency histogram bucket counts (upper bounds in `LATENCY_BUCKETS_MS`, last = +Inf). */
   readonly latencyBuckets: number[] = new Array(LATENCY_BUCKETS_MS.length + 1).fill(0);
   latencySumMs = 0;
+  /**
+   * Keep-alive connection pools to this address, one per transport fingerprint (several
+   * configs or routes may name the address with different transport options). Managed by
+   * `upstream/pool.ts`: leased by handlers, closed gracefully when the last lease is released.
+   */
+  readonly pools = new Map<string, PoolSlot>();
+  /**
+   * Abort functions of the HTTP exchanges in flight to this address, so a drain's
+   * `on_timeout: close` (admin `close_upstream`) can cut them.
+   */
+  readonly aborts = new Set<() => void>();
+  /** Open Upgrade tunnels to this address; `upgraded === tunnels.size` at all times. */
+  readonly tunnels = new Set<Tunnel>();
 
   constructor(readonly address: string, now: number = performance.now()) {
     this.availableSince = now;
@@ -39,12 +53,17 @@ export class Host {
   /**
    * Count one passive failure, forgotten after `durationMs` (timer is unref'd so it never
    * holds the process open). The timer is independent of any config, so it survives swaps.
+   * With `maxFails`, the expiry that brings `fails` back under it stamps `availableSince`.
    */
-  recordFailure(durationMs: number): void {
+  recordFailure(durationMs: number, maxFails = 0): void {
     this.failsTotal++;
     if (durationMs <= 0) return;
     this.fails++;
-    const t = setTimeout(() => { this.fails--; }, durationMs);
+    const t = setTimeout(() => {
+      this.fails--;
+      // Crossing back below the threshold is a passive recovery: slow start begins here.
+      if (maxFails > 0 && this.fails === maxFails - 1) this.availableSince = performance.now();
+    }, durationMs);
     t.unref();
   }
 
@@ -73,4 +92,16 @@ export class Host {
 }
 
 /** Histogram bucket upper bounds (ms) for per-upstream latency, Prometheus-style. */
-export const LATENCY_BUCKETS_MS: readonly number[] = [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
+export const LATENCY_BUCKETS_MS: readonly number[] = LATENCY_BUCKET_BOUNDS_MS;
+
+/** One pooled transport to a Host (see `upstream/pool.ts`); opaque here. */
+export interface PoolSlot {
+  /** Handlers currently holding a lease on this slot. */
+  refs: number;
+  close(): void;
+}
+
+/** One open Upgrade tunnel; `destroy` tears down both sockets. */
+export interface Tunnel {
+  destroy(): void;
+}
