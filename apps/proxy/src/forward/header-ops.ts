@@ -26,7 +26,7 @@ export interface HeaderOpsConfig {
   delete?: string[];
   replace?: Record<string, { search?: string; search_regexp?: string; replace?: string }[]>;
   deferred?: boolean;
-  require?: { status_code?: number[]; headers?: Record<string, string[]> };
+  require?: { status_code?: number[]; headers?: Record<string, string[] | null> };
 }
 
 /** A bad regexp in `replace`; `path` is relative to the ops object. */
@@ -80,6 +80,11 @@ export function compileHeaderOps(ops: HeaderOpsConfig | undefined): ResponseRule
         const n = name.toLowerCase();
         const have: string[] = [];
         for (let i = 0; i < headers.length; i += 2) if (headers[i]!.toLowerCase() === n) have.push(headers[i + 1]!);
+        if (want === null) {
+          // null: the header must be absent
+          if (have.length > 0) return false;
+          continue;
+        }
         if (have.length === 0) return false;
         if (want.length > 0 && !have.some((v) => want.some((w) => globMatch(w, v)))) return false;
       }

@@ -63,7 +63,8 @@ export const DEFAULT_SETTINGS: ServerSettings = {
 export function listenKey(addr: string): string {
   const p = parseListen(addr);
   if (typeof p === 'string') throw new Error(p);
-  const host = p.host === '0.0.0.0' ? '' : p.host;
+  // localhost binds 127.0.0.1 (as the admin does): resolving it could pick ::1 on one machine.
+  const host = p.host === '0.0.0.0' ? '' : p.host.toLowerCase() === 'localhost' ? '127.0.0.1' : p.host;
   return host.includes(':') ? `[${host}]:${p.port}` : `${host}:${p.port}`;
 }
 

@@ -93,11 +93,16 @@ function pathTest(pattern: string): (p: string) => boolean {
   return (p) => re.test(p);
 }
 
-function headerMatcher(spec: Record<string, string[]>): Matcher {
-  const entries = Object.entries(spec).map(([k, vals]) => [k.toLowerCase(), vals.map(globTest)] as const);
+function headerMatcher(spec: Record<string, string[] | null>): Matcher {
+  // A null value list means the header must be absent (Caddyfile `!Field`).
+  const entries = Object.entries(spec).map(([k, vals]) => [k.toLowerCase(), vals === null ? null : vals.map(globTest)] as const);
   return (ctx) => {
     for (const [name, tests] of entries) {
       const raw = ctx.req.headers[name];
+      if (tests === null) {
+        if (raw !== undefined) return false;
+        continue;
+      }
       if (raw === undefined) return false;
       if (tests.length === 0) continue;
       const values = Array.isArray(raw) ? raw : [raw];

@@ -13,14 +13,16 @@ export function checkConfig(doc: SwitchyardConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   checkIds(doc, '', new Map(), issues);
   const servers = doc.apps?.http?.servers ?? {};
-  const listens = new Map<string, string>();
+  const listens = new Map<string, { server: string; at: string }>();
   for (const [name, srv] of Object.entries(servers)) {
     const base = `/apps/http/servers/${escapePointer(name)}`;
     srv.listen.forEach((l, i) => {
+      // The same address twice in one server (Caddy adapts `localhost:80` and `127.0.0.1:80`
+      // side by side) is one socket; across two servers it is a conflict.
       const key = normaliseListen(l);
       const prev = listens.get(key);
-      if (prev) issues.push({ path: `${base}/listen/${i}`, code: 'CFG_ERR_DUPLICATE_LISTEN', message: `listen address ${l} is also used at ${prev}` });
-      else listens.set(key, `${base}/listen/${i}`);
+      if (prev && prev.server !== name) issues.push({ path: `${base}/listen/${i}`, code: 'CFG_ERR_DUPLICATE_LISTEN', message: `listen address ${l} is also used at ${prev.at}` });
+      else if (!prev) listens.set(key, { server: name, at: `${base}/listen/${i}` });
     });
     for (const r of srv.trusted_proxies?.ranges ?? []) {
       if (!isCidr(r)) issues.push({ path: `${base}/trusted_proxies/ranges`, code: 'CFG_ERR_SCHEMA', message: `invalid CIDR range ${JSON.stringify(r)}` });

@@ -32,14 +32,14 @@ export const HANDLERS = {
   }, { description: 'Set, add, delete or replace request and response headers.' }),
   encode: Obj({
     handler: Type.Literal('encode'),
-    encodings: Obj({ gzip: Opt(Obj({ level: Opt(Type.Integer({ minimum: 1, maximum: 9 })) })), zstd: Opt(Obj({})) }),
+    encodings: Opt(Obj({ gzip: Opt(Obj({ level: Opt(Type.Integer({ minimum: 1, maximum: 9 })) })), zstd: Opt(Obj({})) }, { description: 'Default: gzip, and zstd where the runtime has it.' })),
     prefer: Opt(Type.Array(Type.Union([Type.Literal('gzip'), Type.Literal('zstd')]))),
     minimum_length: Opt(Type.Integer({ minimum: 0 })),
     match: Opt(Obj({ headers: Opt(HeaderMap), status_code: Opt(Type.Array(StatusOrClass)) })),
   }, { description: 'Compress responses (gzip, zstd).' }),
   static_response: Obj({
     handler: Type.Literal('static_response'),
-    status_code: Opt(Type.Union([Type.Integer({ minimum: 100, maximum: 999 }), Type.String({ pattern: '^[1-9][0-9]{2}$' })])),
+    status_code: Opt(Type.Union([Type.Integer({ minimum: 100, maximum: 999 }), Type.String({ pattern: '^([1-9][0-9]{2}|.*\\{[^}]+\\}.*)$', description: 'A code, or a placeholder resolved per request.' })])),
     headers: Opt(HeaderMap),
     body: Opt(Type.String()),
     close: Opt(Type.Boolean()),

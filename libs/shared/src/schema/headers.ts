@@ -22,5 +22,5 @@ export const ResponseHeaderOps = Obj({
   delete: Opt(Type.Array(Type.String())),
   replace: Opt(Type.Record(Type.String(), Type.Array(Replacement))),
   deferred: Opt(Type.Boolean()),
-  require: Opt(Obj({ status_code: Opt(Type.Array(StatusOrClass)), headers: Opt(HeaderMap) })),
+  require: Opt(Obj({ status_code: Opt(Type.Array(StatusOrClass)), headers: Opt(Type.Record(Type.String(), Type.Union([Type.Array(Type.String()), Type.Null()]), { description: 'null = the header must be absent' })) })),
 });

@@ -10,7 +10,7 @@ export const MatcherSet = Obj(
     host: Opt(Type.Array(Type.String({ minLength: 1 }), { description: 'Host names; case-insensitive; "*.example.com" wildcards.' })),
     path: Opt(Type.Array(Type.String({ minLength: 1 }), { description: 'Paths; "*" matches any run of characters ("/api/*", "*.css", "/exact").' })),
     method: Opt(Type.Array(Type.String({ minLength: 1 }), { description: 'HTTP methods (upper case).' })),
-    header: Opt(Type.Record(Type.String(), Type.Array(Type.String()), { description: 'Header name -> accepted values ("*" wildcards; empty list = present).' })),
+    header: Opt(Type.Record(Type.String(), Type.Union([Type.Array(Type.String()), Type.Null()]), { description: 'Header name -> accepted values ("*" wildcards; empty list = present; null = absent).' })),
     query: Opt(Type.Record(Type.String(), Type.Array(Type.String()), { description: 'Query key -> accepted values ("*" = any).' })),
     remote_ip: Opt(Obj({ ranges: Type.Array(Type.String()) }, { description: 'Client socket address in one of the CIDR ranges.' })),
     client_ip: Opt(Obj({ ranges: Type.Array(Type.String()) }, { description: 'Client IP (after trusted_proxies) in one of the CIDR ranges.' })),

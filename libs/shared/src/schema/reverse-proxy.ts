@@ -100,6 +100,7 @@ export const HttpTransport = Obj({
     max_idle_conns_per_host: Opt(Type.Integer({ minimum: 0 })),
   })),
   versions: Opt(Type.Array(Type.Literal('1.1'))),
+  compression: Opt(Type.Literal(false, { description: 'Only false (Caddy: do not add Accept-Encoding upstream), which is what Switchyard always does.' })),
 });
 
 export const ReverseProxyHandler = Obj({

@@ -43,7 +43,10 @@ export const ZSTD_AVAILABLE = typeof (zlib as unknown as Record<string, unknown>
  * is an unavailable zstd is rejected at build time.
  */
 export function createEncode(raw: { handler: string }, _services: BuildServices, path: string): Handler {
-  const cfg = raw as EncodeConfig;
+  const given = raw as EncodeConfig;
+  // A bare `encode` (no encodings, as the Caddyfile adapts `encode` without arguments) means
+  // Caddy's defaults: gzip, and zstd where node:zlib has it.
+  const cfg = { ...given, encodings: given.encodings ?? { gzip: {}, zstd: {} } };
   const encoders = new Map<string, Factory>();
   if (cfg.encodings.gzip) {
     const level = cfg.encodings.gzip.level ?? GZIP_LEVEL;

@@ -3,7 +3,8 @@ import type { OutgoingHttpHeaders } from 'node:http';
 /** Caddy's ResponseMatcher config: status codes (a single digit is a class: 4 = 4xx) and header patterns. */
 export interface ResponseMatchConfig {
   status_code?: readonly number[];
-  headers?: Readonly<Record<string, readonly string[]>>;
+  /** Header patterns; null = the header must be absent. */
+  headers?: Readonly<Record<string, readonly string[] | null>>;
 }
 
 export type ResponseMatcher = (status: number, headers: OutgoingHttpHeaders) => boolean;
@@ -23,11 +24,16 @@ export function statusMatches(actual: number, configured: number): boolean {
  */
 export function compileResponseMatch(cfg: ResponseMatchConfig): ResponseMatcher {
   const codes = cfg.status_code && cfg.status_code.length > 0 ? cfg.status_code : undefined;
-  const fields = Object.entries(cfg.headers ?? {}).map(([name, pats]) => [name.toLowerCase(), pats.map(valueTest)] as const);
+  // A null value list means "this header must be absent" (Caddy's `-Field` / `!Field`).
+  const fields = Object.entries(cfg.headers ?? {}).map(([name, pats]) => [name.toLowerCase(), pats === null ? null : pats.map(valueTest)] as const);
   return (status, headers) => {
     if (codes && !codes.some((c) => statusMatches(status, c))) return false;
     for (const [name, tests] of fields) {
       const raw = headers[name];
+      if (tests === null) {
+        if (raw !== undefined) return false;
+        continue;
+      }
       if (raw === undefined) return false;
       if (tests.length === 0) continue;
       const values = Array.isArray(raw) ? raw : [String(raw)];

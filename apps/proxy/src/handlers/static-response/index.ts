@@ -16,13 +16,22 @@ type StaticConfig = Extract<HandlerConfig, { handler: 'static_response' }>;
  */
 export function createStaticResponse(raw: { handler: string }, _services: BuildServices, _path: string): Handler {
   const cfg = raw as StaticConfig;
-  const status = cfg.status_code === undefined ? 200 : Number(cfg.status_code);
-  const noBody = status < 200 || status === 204 || status === 304;
+  // The status may be a placeholder ("{http.request.header.X-Code}"), resolved per request;
+  // a value that is not a 3-digit code then answers 500, as Caddy errors out.
+  const statusTemplate = typeof cfg.status_code === 'string' && cfg.status_code.includes('{') ? compileTemplate(cfg.status_code, { unknown: 'empty' }) : undefined;
+  const fixed = cfg.status_code === undefined ? 200 : statusTemplate ? 0 : Number(cfg.status_code);
+  const statusOf = (ctx: RequestContext): number => {
+    if (!statusTemplate) return fixed;
+    const v = statusTemplate(ctx).trim();
+    return /^[1-9][0-9]{2}$/.test(v) ? Number(v) : 500;
+  };
   const headers = Object.entries(cfg.headers ?? {}).map(([n, vs]) => [n.toLowerCase(), vs.map((v) => compileTemplate(v, { unknown: 'empty' }))] as const);
   const body: Template | undefined = cfg.body ? compileTemplate(cfg.body) : undefined;
   const typed = headers.some(([n]) => n === 'content-type');
 
   const answer = (ctx: RequestContext): void => {
+    const status = statusOf(ctx);
+    const noBody = status < 200 || status === 204 || status === 304;
     const h: OutgoingHttpHeaders = {};
     for (const [n, vs] of headers) h[n] = vs.length === 1 ? vs[0]!(ctx) : vs.map((t) => t(ctx));
     if (cfg.close) h['connection'] = 'close';
