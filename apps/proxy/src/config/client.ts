@@ -151,7 +151,7 @@ export class AdminClient {
         if (host) {
           const aborts = [...host.aborts];
           requests = aborts.length;
-          for (const a of aborts) a();
+          for (const a of aborts) a.cut();
         }
         const upgraded = closeUpgraded(this.o.worker.registry, msg.address);
         this.send({ type: 'closed', request_id: msg.request_id, address: msg.address, requests, upgraded });

@@ -56,6 +56,11 @@ export abstract class Exchange implements Dispatcher.DispatchHandler, RequestHea
   ) {
     this.res = ctx.res!;
     const headers = requestHeaders(ctx.req.rawHeaders, this);
+    // An HTTP/2 request may carry a body without Content-Length: its stream says so.
+    if (!this.hasBody && ctx.req.httpVersionMajor === 2) {
+      const stream = (ctx.req as unknown as { stream?: { endAfterHeaders?: boolean } }).stream;
+      if (stream && !stream.endAfterHeaders) this.hasBody = true;
+    }
     this.baseHeaders = headers;
     this.opts = {
       path: ctx.query ? `${ctx.path}?${ctx.query}` : ctx.path,

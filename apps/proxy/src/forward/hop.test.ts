@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectionNamed, headerValue, hopByHop, requestHeaders, responseHeaders, type RequestHeadFacts } from './hop';
+import { connectionNamed, headerValue, hopByHop, lowerEquals, requestHeaders, responseHeaders, type RequestHeadFacts } from './hop';
 
 const facts = (): RequestHeadFacts => ({ host: '', hasBody: false, xff: undefined, xfp: undefined, xfh: undefined, upgrade: '' });
 
@@ -8,6 +8,13 @@ describe('hop-by-hop headers (RFC 9110 §7.6.1)', () => {
   test('the fixed set is recognised in any case, nothing else is', () => {
     for (const n of ['Connection', 'KEEP-ALIVE', 'proxy-connection', 'TE', 'Trailer', 'Transfer-Encoding', 'upgrade']) assert.ok(hopByHop(n), n);
     for (const n of ['Content-Length', 'Host', 'Trailers', 'X-Upgrade', 'Cookie', 'Te-X']) assert.equal(hopByHop(n), undefined, n);
+  });
+
+  test('case-insensitive comparison folds ASCII letters only', () => {
+    assert.ok(lowerEquals('Content-Length', 'content-length'));
+    assert.ok(!lowerEquals('Content-Lengt', 'content-length'));
+    assert.ok(!lowerEquals('Content_Length', 'content-length'));
+    assert.ok(!lowerEquals('\u212aeep-alive', 'keep-alive'), 'the Kelvin sign is not a K');
   });
 
   test('Connection options name extra fields; keep-alive/close/upgrade name nothing', () => {

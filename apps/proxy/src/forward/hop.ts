@@ -6,23 +6,38 @@
  * so a request costs one array and no per-header objects.
  */
 
-/** Lower-case `name` when it is one of the fixed hop-by-hop fields, else undefined. Allocation-free for other lengths. */
+/**
+ * `name` equals `lower` (an all-lower-case ASCII field name) ignoring ASCII case, without
+ * allocating a lower-cased copy (header names are compared once per field per request).
+ */
+export function lowerEquals(name: string, lower: string): boolean {
+  const n = lower.length;
+  if (name.length !== n) return false;
+  for (let i = 0; i < n; i++) {
+    let c = name.charCodeAt(i);
+    if (c >= 65 && c <= 90) c |= 0x20;
+    if (c !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** The canonical lower-case name when `name` is one of the fixed hop-by-hop fields, else undefined. */
 export function hopByHop(name: string): string | undefined {
   switch (name.length) {
     case 2:
+      return lowerEquals(name, 'te') ? 'te' : undefined;
     case 7:
+      return lowerEquals(name, 'upgrade') ? 'upgrade' : lowerEquals(name, 'trailer') ? 'trailer' : undefined;
     case 10:
+      return lowerEquals(name, 'connection') ? 'connection' : lowerEquals(name, 'keep-alive') ? 'keep-alive' : undefined;
     case 16:
-    case 17: {
-      const l = name.toLowerCase();
-      return HOP.has(l) ? l : undefined;
-    }
+      return lowerEquals(name, 'proxy-connection') ? 'proxy-connection' : undefined;
+    case 17:
+      return lowerEquals(name, 'transfer-encoding') ? 'transfer-encoding' : undefined;
     default:
       return undefined;
   }
 }
-
-const HOP: ReadonlySet<string> = new Set(['te', 'trailer', 'upgrade', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding']);
 
 /** Connection options that are not field names (or are hop-by-hop anyway): nothing extra to strip. */
 const PLAIN_OPTIONS: ReadonlySet<string> = new Set(['close', 'keep-alive', 'upgrade', 'te', 'trailer', 'transfer-encoding', 'proxy-connection', '']);
@@ -33,10 +48,7 @@ const PLAIN_OPTIONS: ReadonlySet<string> = new Set(['close', 'keep-alive', 'upgr
  */
 export function connectionNamed(values: string, into?: Set<string>): Set<string> | undefined {
   // The common values, without splitting.
-  if (values.length === 10 || values.length === 5 || values.length === 7) {
-    const l = values.toLowerCase();
-    if (l === 'keep-alive' || l === 'close' || l === 'upgrade') return into;
-  }
+  if (lowerEquals(values, 'keep-alive') || lowerEquals(values, 'close') || lowerEquals(values, 'upgrade')) return into;
   let out = into;
   for (const token of values.split(',')) {
     const t = token.trim().toLowerCase();
@@ -87,40 +99,47 @@ export function requestHeaders(raw: readonly string[], facts: RequestHeadFacts):
   facts.host = '';
   facts.hasBody = false;
   facts.xff = facts.xfp = facts.xfh = undefined;
+  let authority = '';
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const value = raw[i + 1]!;
+    // HTTP/2 pseudo-headers (:method, :path, :scheme, :authority) never go upstream; the
+    // authority stands in for Host when the client sent none.
+    if (name.charCodeAt(0) === 58) {
+      if (name === ':authority') authority = value;
+      continue;
+    }
     switch (name.length) {
       case 4:
-        if (name.toLowerCase() === 'host') {
+        if (lowerEquals(name, 'host')) {
           if (facts.host !== '') continue;
           facts.host = value;
         }
         break;
       case 6:
-        if (name.toLowerCase() === 'expect') continue;
+        if (lowerEquals(name, 'expect')) continue;
         break;
       case 14:
-        if (name.toLowerCase() === 'content-length') {
+        if (lowerEquals(name, 'content-length')) {
           if (sawLength) continue;
           sawLength = true;
           if (value !== '0') facts.hasBody = true;
         }
         break;
       case 15:
-        if (name.toLowerCase() === 'x-forwarded-for') {
+        if (lowerEquals(name, 'x-forwarded-for')) {
           facts.xff = facts.xff === undefined ? value : `${facts.xff}, ${value}`;
           continue;
         }
         break;
       case 16:
-        if (name.toLowerCase() === 'x-forwarded-host') {
+        if (lowerEquals(name, 'x-forwarded-host')) {
           facts.xfh = facts.xfh === undefined ? value : `${facts.xfh}, ${value}`;
           continue;
         }
         break;
       case 17:
-        if (name.toLowerCase() === 'x-forwarded-proto') {
+        if (lowerEquals(name, 'x-forwarded-proto')) {
           facts.xfp = facts.xfp === undefined ? value : `${facts.xfp}, ${value}`;
           continue;
         }
@@ -141,6 +160,10 @@ export function requestHeaders(raw: readonly string[], facts: RequestHeadFacts):
   }
   facts.upgrade = connUpgrade ? upgrade : '';
   if (named !== undefined) removeNamed(out, named);
+  if (facts.host === '' && authority !== '') {
+    facts.host = authority;
+    out.push('Host', authority);
+  }
   return out;
 }
 
@@ -153,13 +176,12 @@ export function responseHeaders(raw: readonly Buffer[]): string[] {
   let named: Set<string> | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toString('latin1');
-    const value = raw[i + 1]!.toString('latin1');
     const hop = hopByHop(name);
     if (hop !== undefined) {
-      if (hop === 'connection') named = connectionNamed(value, named);
+      if (hop === 'connection') named = connectionNamed(raw[i + 1]!.toString('latin1'), named);
       continue;
     }
-    out.push(name, value);
+    out.push(name, raw[i + 1]!.toString('latin1'));
   }
   if (named !== undefined) removeNamed(out, named);
   return out;
@@ -169,7 +191,7 @@ export function responseHeaders(raw: readonly Buffer[]): string[] {
 export function headerValue(headers: readonly string[], name: string): string | undefined {
   for (let i = 0; i < headers.length; i += 2) {
     const n = headers[i]!;
-    if (n.length === name.length && n.toLowerCase() === name) return headers[i + 1];
+    if (lowerEquals(n, name)) return headers[i + 1];
   }
   return undefined;
 }

@@ -135,7 +135,7 @@ export function testContext(req: http.IncomingMessage, res: http.ServerResponse 
     remotePort: req.socket.remotePort ?? 0,
     clientIp: opts.clientIp ? opts.clientIp(req) : remoteIp,
     method: req.method ?? 'GET',
-    host: hostHeader.replace(/:\d+$/, '').toLowerCase(),
+    host: hostOnly(hostHeader),
     path: q < 0 ? url : url.slice(0, q),
     query: q < 0 ? '' : url.slice(q + 1),
     upstream: undefined,
@@ -144,6 +144,12 @@ export function testContext(req: http.IncomingMessage, res: http.ServerResponse 
     responseHooks: opts.hooks ? [...opts.hooks] : [],
     closing: false,
   };
+}
+
+/** Host header without port, lower case (as the worker computes it). */
+function hostOnly(h: string): string {
+  const c = h.startsWith('[') ? h.indexOf(']') + 1 : h.indexOf(':');
+  return (c <= 0 ? h : h.slice(0, c)).toLowerCase();
 }
 
 export interface TestProxy extends TestServer {

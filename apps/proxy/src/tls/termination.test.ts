@@ -115,10 +115,9 @@ describe('TLS termination on a worker', () => {
     }
   });
 
-  // forward/hop.ts passes HTTP/2 pseudo-headers (:method, :path, :authority, :scheme) from
-  // rawHeaders to undici, which refuses them (502), and drops an h2 body sent without
-  // Content-Length; marked todo until forward/ handles HTTP/2 requests.
-  test('HTTP/2 is proxied to an HTTP/1.1 upstream without pseudo-headers', { todo: 'forward/hop.ts: HTTP/2 requests' }, async () => {
+  // Pseudo-headers (:method, :path, :authority, :scheme) must not reach the upstream, the
+  // authority becomes Host, and an h2 body without Content-Length is still forwarded.
+  test('HTTP/2 is proxied to an HTTP/1.1 upstream without pseudo-headers', async () => {
     const session = await h2connect(port, 'a.test');
     try {
       const res = await h2(session, '/path/x?y=1');

@@ -42,7 +42,7 @@ export class Host {
    * Abort functions of the HTTP exchanges in flight to this address, so a drain's
    * `on_timeout: close` (admin `close_upstream`) can cut them.
    */
-  readonly aborts = new Set<() => void>();
+  readonly aborts = new Set<{ cut(): void }>();
   /** Open Upgrade tunnels to this address; `upgraded === tunnels.size` at all times. */
   readonly tunnels = new Set<Tunnel>();
 

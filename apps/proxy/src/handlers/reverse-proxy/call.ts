@@ -54,6 +54,7 @@ export class ProxyCall extends Exchange implements SelectionRequest, Placeholder
     const host = m.host;
     host.inFlight++;
     host.requests++;
+    host.aborts.add(this);
     this.ctx.upstream = m.address;
     let headers = this.baseHeaders;
     const rules = this.plan.requestRules;
@@ -65,7 +66,14 @@ export class ProxyCall extends Exchange implements SelectionRequest, Placeholder
   }
 
   protected attemptEnded(): void {
-    this.member!.host.inFlight--;
+    const host = this.member!.host;
+    host.inFlight--;
+    host.aborts.delete(this);
+  }
+
+  /** Cut this request (a drain's `on_timeout: close`): the client connection is closed, no retry. */
+  cut(): void {
+    this.res.destroy();
   }
 
   protected attemptFailed(f: ProxyFailure): void {
