@@ -48,7 +48,6 @@ export const Server = Obj({
   })),
   read_timeout: Opt(Duration),
   read_header_timeout: Opt(Duration),
-  write_timeout: Opt(Duration),
   idle_timeout: Opt(Duration),
   max_header_bytes: Opt(Type.Integer({ minimum: 1024 })),
   protocols: Opt(Type.Array(Type.Union([Type.Literal('h1'), Type.Literal('h2')]))),

@@ -91,7 +91,6 @@ export const HttpTransport = Obj({
   dial_timeout: Opt(Duration),
   response_header_timeout: Opt(Duration),
   read_timeout: Opt(Duration),
-  write_timeout: Opt(Duration),
   max_conns_per_host: Opt(Type.Integer({ minimum: 0 })),
   keep_alive: Opt(Obj({
     enabled: Opt(Type.Boolean()),

@@ -143,7 +143,6 @@ export function compilePlan(cfg: ReverseProxyConfig, services: BuildServices, pa
     maxConns: t?.max_conns_per_host ?? 0,
     keepAlive: t?.keep_alive?.enabled !== false,
   });
-  ms(t?.write_timeout, 0, `${tPath}/write_timeout`);
 
   const rules: MemberRules = Object.freeze({
     maxFails: failDurationMs > 0 ? passive?.max_fails ?? 1 : 0,
