@@ -12,6 +12,7 @@ import { loadRoutes } from './routes/load';
 import { revisionRoutes } from './routes/revisions';
 import { miscRoutes } from './routes/misc';
 import { ADMIN_SCHEMAS } from './routes/schemas';
+import { DRAIN_SCHEMAS, registerDrains } from './drain';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -47,6 +48,9 @@ export const OPENAPI_INFO = {
     { name: 'config', description: 'Caddy-compatible config API' },
     { name: 'revisions', description: 'Stored history of the config' },
     { name: 'upstreams', description: 'Upstream status' },
+    { name: 'drains', description: 'Drain upstreams and be told when they are empty' },
+    { name: 'pools', description: 'Pools by id, upstreams by address' },
+    { name: 'events', description: 'Server-Sent Events' },
     { name: 'process', description: 'Process control' },
     { name: 'meta', description: 'This document' },
   ],
@@ -87,6 +91,7 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
 
   for (const s of Object.values(configJsonSchemas)) app.addSchema(s);
   for (const s of ADMIN_SCHEMAS) app.addSchema(s);
+  for (const s of DRAIN_SCHEMAS) app.addSchema(s);
   app.register(swagger, {
     openapi: OPENAPI_INFO,
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
@@ -106,6 +111,7 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
     loadRoutes(scoped, service);
     revisionRoutes(scoped, service, opts.store);
     miscRoutes(scoped, service, publisher, opts.onStop ?? (() => undefined));
+    registerDrains(scoped, service, opts.store, publisher);
     publisher.attach?.({ app: scoped, current: () => service.currentConfig(), checkAccess: (req) => void checkAccess(policy, req, false) });
   });
   return app;

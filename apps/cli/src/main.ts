@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { parseArgs, opt, UsageError, type Args } from './args';
 import { cmdAdmin, cmdProxy, cmdRun } from './server-commands';
 import { call, describeError } from './http';
+import { UPSTREAM_COMMANDS, UPSTREAM_USAGE } from './upstream-commands';
 
 const USAGE = `switchyard: a programmable HTTP load balancer
 
@@ -31,6 +32,8 @@ const COMMANDS: Record<string, Command> = {
 export function registerCommands(more: Record<string, Command>): void {
   Object.assign(COMMANDS, more);
 }
+
+registerCommands(UPSTREAM_COMMANDS);
 
 function contentTypeFor(file: string): string {
   return /\.json$/i.test(file) ? 'application/json' : /caddyfile/i.test(file) ? 'text/caddyfile' : 'application/json';
@@ -77,12 +80,12 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
   const args = parseArgs(argv);
   const name = args.positional[0] ?? 'run';
   if (args.flags.get('help') || name === 'help') {
-    process.stdout.write(USAGE);
+    process.stdout.write(USAGE + UPSTREAM_USAGE);
     return 0;
   }
   const cmd = COMMANDS[name];
   if (!cmd) {
-    process.stderr.write(`unknown command ${JSON.stringify(name)}\n\n${USAGE}`);
+    process.stderr.write(`unknown command ${JSON.stringify(name)}\n\n${USAGE}${UPSTREAM_USAGE}`);
     return 2;
   }
   try {

@@ -91,6 +91,7 @@ export const HttpTransport = Obj({
   dial_timeout: Opt(Duration),
   response_header_timeout: Opt(Duration),
   read_timeout: Opt(Duration),
+  write_timeout: Opt(Type.Unsafe<string | number>({ ...Duration, description: 'Accepted (the seeds use it); not a separate deadline: a stalled upload ends by response_header_timeout or read_timeout.' })),
   max_conns_per_host: Opt(Type.Integer({ minimum: 0 })),
   keep_alive: Opt(Obj({
     enabled: Opt(Type.Boolean()),
