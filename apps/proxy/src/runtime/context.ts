@@ -31,7 +31,7 @@ export function createContext(
     remotePort: req.socket.remotePort ?? 0,
     clientIp: srv.trusted ? clientIpOf(srv, req, remoteIp) : remoteIp,
     method: req.method ?? 'GET',
-    host: hostOnly(req.headers.host),
+    host: hostOnly(rawHost(req)),
     path: q < 0 ? url : url.slice(0, q),
     query: q < 0 ? '' : url.slice(q + 1),
     upstream: undefined,
@@ -56,6 +56,21 @@ function clientIpOf(srv: ServerRuntime, req: IncomingMessage, remoteIp: string):
     if (first) return first;
   }
   return remoteIp;
+}
+
+/**
+ * The Host header read from rawHeaders: `req.headers` is built lazily by node on first access
+ * (an object and a lower-cased copy of every name), which the hot path would otherwise pay for
+ * on every request just to learn the host.
+ */
+function rawHost(req: IncomingMessage): string | undefined {
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const n = raw[i]!;
+    if (n.length === 4 && (n === 'Host' || n === 'host' || n.toLowerCase() === 'host')) return raw[i + 1];
+  }
+  // HTTP/2: the listener copied :authority into req.headers.host.
+  return req.httpVersionMajor === 2 ? req.headers.host : undefined;
 }
 
 /** Host header without port, lower case ("Example.com:8080" -> "example.com", "[::1]:80" -> "::1"). */
