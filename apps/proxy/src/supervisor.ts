@@ -26,7 +26,11 @@ export interface Supervisor {
   stop(): Promise<void>;
   /** Live worker pids. */
   pids(): number[];
-  /** Resolves when every worker has reported ready once. */
+  /**
+   * Resolves when every worker has reported ready once. With `configFile`, rejects (after
+   * stopping the others) if a worker exits before its first ready: the same file would fail
+   * the same way again, so restarting it would only loop.
+   */
   ready: Promise<void>;
 }
 
@@ -45,7 +49,11 @@ export function startSupervisor(opts: SupervisorOptions): Supervisor {
   const slots = new Map<number, { worker: Worker; started: number; crashes: number }>();
   let readyCount = 0;
   let resolveReady!: () => void;
-  const ready = new Promise<void>((r) => (resolveReady = r));
+  let rejectReady!: (e: Error) => void;
+  const ready = new Promise<void>((resolve, reject) => {
+    resolveReady = resolve;
+    rejectReady = reject;
+  });
 
   const fork = (slot: number, crashes: number) => {
     const worker = cluster.fork({ ...env, SWITCHYARD_WORKER_ID: String(slot) });
@@ -59,6 +67,11 @@ export function startSupervisor(opts: SupervisorOptions): Supervisor {
     });
     worker.on('exit', (code, signal) => {
       if (stopping) return;
+      if (!wasReady && opts.configFile && readyCount < n) {
+        opts.log?.(`worker ${slot} (pid ${worker.process.pid}) exited (${signal ?? code}) before it was ready; giving up`);
+        void sup.stop().then(() => rejectReady(new Error(`worker ${slot} could not start from ${opts.configFile} (exited ${signal ?? code}); see its error above`)));
+        return;
+      }
       const s = slots.get(slot)!;
       const stable = Date.now() - s.started > 60_000;
       const c = stable ? 0 : s.crashes + 1;
@@ -70,9 +83,7 @@ export function startSupervisor(opts: SupervisorOptions): Supervisor {
   // Before the first fork: workers inherit the variable that makes them lease rate-limit
   // tokens from the primary, so a limit holds for the whole node.
   const rateLimits = attachRateLimitCoordinator(cluster);
-  for (let i = 1; i <= n; i++) fork(i, 0);
-
-  return {
+  const sup: Supervisor = {
     ready,
     pids: () => [...slots.values()].filter((s) => !s.worker.isDead()).map((s) => s.worker.process.pid!),
     stop: async () => {
@@ -93,4 +104,6 @@ export function startSupervisor(opts: SupervisorOptions): Supervisor {
       rateLimits.detach();
     },
   };
+  for (let i = 1; i <= n; i++) fork(i, 0);
+  return sup;
 }

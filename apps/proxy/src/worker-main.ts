@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { configHash } from '@switchyard/shared';
+import { configHash, SwitchyardError } from '@switchyard/shared';
 import { ProxyWorker } from './runtime/worker';
 import { AdminClient } from './config/client';
 import type { WorkerOptions } from './supervisor';
@@ -53,7 +53,14 @@ export function wsUrl(admin: string): string {
 
 if (require.main === module) {
   main().catch((e: unknown) => {
-    process.stderr.write(`worker failed to start: ${(e as Error).stack ?? String(e)}\n`);
+    process.stderr.write(`worker failed to start: ${startError(e)}\n`);
     process.exit(1);
   });
+}
+
+/** A refused config (bad document, busy address) is the user's to fix: code, pointer, message; no stack of ours. */
+function startError(e: unknown): string {
+  if (e instanceof SwitchyardError) return `${e.code}${e.path && !e.message.startsWith(e.path) ? ` at ${e.path}` : ''}: ${e.message}`;
+  if (e instanceof SyntaxError) return `the config file is not JSON: ${e.message}`;
+  return (e as Error)?.stack ?? String(e);
 }

@@ -43,11 +43,12 @@ export function configuredUpstreams(config: unknown): Map<string, ConfiguredUpst
  */
 export function aggregateUpstreams(config: unknown, workers: readonly { id: string; stats: readonly UpstreamStats[] }[]): UpstreamStatus[] {
   const configured = configuredUpstreams(config);
-  const live = new Map<string, { in_flight: number; upgraded: number; fails: number; requests: number; fails_total: number; unhealthy: number; reporting: number }>();
+  const live = new Map<string, { in_flight: number; upgraded: number; fails: number; requests: number; fails_total: number; unhealthy: number; reporting: number; by_worker: { worker: string; in_flight: number; upgraded: number }[] }>();
   for (const w of workers) {
     for (const s of w.stats) {
       let a = live.get(s.address);
-      if (!a) live.set(s.address, (a = { in_flight: 0, upgraded: 0, fails: 0, requests: 0, fails_total: 0, unhealthy: 0, reporting: 0 }));
+      if (!a) live.set(s.address, (a = { in_flight: 0, upgraded: 0, fails: 0, requests: 0, fails_total: 0, unhealthy: 0, reporting: 0, by_worker: [] }));
+      a.by_worker.push({ worker: w.id, in_flight: s.in_flight, upgraded: s.upgraded });
       a.in_flight += s.in_flight;
       a.upgraded += s.upgraded;
       a.fails += s.fails;
@@ -74,6 +75,7 @@ export function aggregateUpstreams(config: unknown, workers: readonly { id: stri
       requests_total: l?.requests ?? 0,
       fails_total: l?.fails_total ?? 0,
       workers: l?.reporting ?? 0,
+      by_worker: l?.by_worker ?? [],
       in_config: true,
     });
   }
@@ -81,7 +83,7 @@ export function aggregateUpstreams(config: unknown, workers: readonly { id: stri
     if (configured.has(address) || (l.in_flight === 0 && l.upgraded === 0)) continue;
     out.push({
       address, num_requests: l.in_flight, fails: l.fails, healthy: l.unhealthy === 0, weight: 0, backup: false, state: 'removed',
-      max_requests: 0, pools: [], upgraded: l.upgraded, requests_total: l.requests, fails_total: l.fails_total, workers: l.reporting, in_config: false,
+      max_requests: 0, pools: [], upgraded: l.upgraded, requests_total: l.requests, fails_total: l.fails_total, workers: l.reporting, by_worker: l.by_worker, in_config: false,
     });
   }
   return out;

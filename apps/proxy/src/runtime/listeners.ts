@@ -151,9 +151,9 @@ export class Listener {
     if (p) return p;
     const s = this.settings;
     if (mode === 'http') {
-      p = http.createServer({ maxHeaderSize: s.maxHeaderSize, noDelay: true, requireHostHeader: false });
+      p = http.createServer({ maxHeaderSize: s.maxHeaderSize, noDelay: true, requireHostHeader: false, connectionsCheckingInterval: CHECK_INTERVAL_MS });
     } else {
-      const common = { SNICallback: this.sni, handshakeTimeout: s.headersTimeout || 30_000, maxHeaderSize: s.maxHeaderSize, requireHostHeader: false };
+      const common = { SNICallback: this.sni, handshakeTimeout: s.headersTimeout || 30_000, maxHeaderSize: s.maxHeaderSize, requireHostHeader: false, connectionsCheckingInterval: CHECK_INTERVAL_MS };
       if (mode === 'h1') p = https.createServer({ ...common, ALPNProtocols: ['http/1.1'] });
       else {
         const h2 = http2.createSecureServer({ ...common, allowHTTP1: true, settings: { maxHeaderListSize: s.maxHeaderSize } });
@@ -232,8 +232,18 @@ function setTimeouts(p: AnyServer, s: ServerSettings): void {
   h.keepAliveTimeout = s.keepAliveTimeout;
 }
 
+/**
+ * How often node checks request-head and request timeouts (default 30 s): read_header_timeout
+ * and read_timeout are enforced within this much of their value, so a slow client is cut off
+ * promptly. One pass over the open connections per second is cheap even at 10k connections.
+ */
+const CHECK_INTERVAL_MS = 1000;
+
 function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
-  if (!socket.writable) return void socket.destroy();
+  // A response already under way on this socket: writing a status line now would splice it
+  // into that body (node's own handler makes the same check).
+  const writing = (socket as unknown as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+  if (!socket.writable || writing) return void socket.destroy();
   const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
   socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
 }

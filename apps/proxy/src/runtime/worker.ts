@@ -85,7 +85,7 @@ export class ProxyWorker {
       if (rt.byListen.has(key)) continue;
       this.listeners.delete(key);
       this.retiring.add(l);
-      void l.close(old?.gracePeriodMs ?? 0).then(() => this.retiring.delete(l));
+      void drain(l, old?.gracePeriodMs ?? 0).then(() => this.retiring.delete(l));
     }
     old?.dispose();
     return rt;
@@ -96,7 +96,7 @@ export class ProxyWorker {
     this.closing = true;
     const all = [...this.listeners.values(), ...this.retiring];
     this.listeners.clear();
-    const closed = Promise.all(all.map((l) => l.close(graceMs)));
+    const closed = Promise.all(all.map((l) => drain(l, graceMs)));
     const idle = new Promise<void>((r) => (this.inFlight === 0 ? r() : this.idleWaiters.push(r)));
     const timer = new Promise<void>((r) => setTimeout(r, graceMs).unref());
     await Promise.race([Promise.all([closed, idle]), timer]);
@@ -119,5 +119,19 @@ export class ProxyWorker {
     },
   }))(this);
 }
+
+/**
+ * Close a listener and, until its last connection is gone, keep closing the connections that
+ * have become idle, as Go's Server.Shutdown polls: a request in flight at the close finishes
+ * on a keep-alive connection, which would otherwise stay open until the client's idle timeout
+ * and hold the shutdown to its whole grace period.
+ */
+function drain(l: Listener, graceMs: number): Promise<void> {
+  const poll = setInterval(() => l.closeIdle(), DRAIN_POLL_MS);
+  poll.unref();
+  return l.close(graceMs).finally(() => clearInterval(poll));
+}
+
+const DRAIN_POLL_MS = 100;
 
 export { DEFAULT_SETTINGS };
