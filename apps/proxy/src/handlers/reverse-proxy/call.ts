@@ -1,9 +1,10 @@
 import { inList } from '../../runtime/match';
 import { Exchange } from '../../forward/exchange';
 import { CLIENT_CLOSED, NO_UPSTREAM, type ProxyFailure } from '../../forward/errors';
-import { cookieValue, type PlaceholderScope } from '../../forward/placeholders';
+import type { PlaceholderScope } from '../../forward/placeholders';
 import type { SelectionRequest } from '../../selection';
 import type { RequestContext } from '../types';
+import { requestCookie, requestHeader } from './request-facts';
 import type { Member } from './member';
 import type { ProxyPlan } from './plan';
 import { mayRetry, pick, unhealthyResponse } from './retry';
@@ -125,16 +126,13 @@ export class ProxyCall extends Exchange implements SelectionRequest, Placeholder
     return this.opts.path;
   }
   header(name: string): string | undefined {
-    if (name === 'host') return this.host || undefined;
-    const v = this.ctx.req.headers[name];
-    return Array.isArray(v) ? v[0] : v;
+    return requestHeader(this.ctx, this.host, name);
   }
   query(name: string): string | undefined {
     return (this.searchParams ??= new URLSearchParams(this.ctx.query)).get(name) ?? undefined;
   }
   cookie(name: string): string | undefined {
-    const c = this.ctx.req.headers.cookie;
-    return c === undefined ? undefined : cookieValue(c, name);
+    return requestCookie(this.ctx, name);
   }
 
   // --- PlaceholderScope ---

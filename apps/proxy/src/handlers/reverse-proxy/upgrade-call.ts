@@ -1,10 +1,11 @@
 import { CLIENT_CLOSED, NO_UPSTREAM, type ProxyFailure } from '../../forward/errors';
 import { requestHeaders, type RequestHeadFacts } from '../../forward/hop';
-import { cookieValue, type PlaceholderScope } from '../../forward/placeholders';
+import type { PlaceholderScope } from '../../forward/placeholders';
 import { tunnel, type UpgradeListener } from '../../forward/upgrade';
 import type { SelectionRequest } from '../../selection';
 import { respond } from '../respond';
 import type { RequestContext } from '../types';
+import { requestCookie, requestHeader } from './request-facts';
 import { addForwarded } from './call';
 import type { Member } from './member';
 import type { ProxyPlan } from './plan';
@@ -116,16 +117,13 @@ export class UpgradeCall implements SelectionRequest, PlaceholderScope, UpgradeL
     return this.target;
   }
   header(name: string): string | undefined {
-    if (name === 'host') return this.host || undefined;
-    const v = this.ctx.req.headers[name];
-    return Array.isArray(v) ? v[0] : v;
+    return requestHeader(this.ctx, this.host, name);
   }
   query(name: string): string | undefined {
     return new URLSearchParams(this.ctx.query).get(name) ?? undefined;
   }
   cookie(name: string): string | undefined {
-    const c = this.ctx.req.headers.cookie;
-    return c === undefined ? undefined : cookieValue(c, name);
+    return requestCookie(this.ctx, name);
   }
 
   // --- PlaceholderScope ---
