@@ -56,7 +56,10 @@ export class ProxyWorker {
       const i = v.issues[0]!;
       throw new SwitchyardError(i.code, 400, `${i.path}: ${i.message}`, i.path);
     }
-    const rt = buildRuntime(structuredClone(v.value) as SwitchyardConfig, { registry: this.registry }, revision, hash);
+    // No copy: the document is frozen in place by buildRuntime. Callers never mutate what they
+    // applied (the admin client derives the next document with applyPatch, which shares the
+    // unchanged, already frozen subtrees, so freezing costs only the changed path).
+    const rt = buildRuntime(v.value as SwitchyardConfig, { registry: this.registry }, revision, hash);
     const added: Listener[] = [];
     try {
       for (const [key, srv] of rt.byListen) {
