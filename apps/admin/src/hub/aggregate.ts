@@ -43,11 +43,11 @@ export function configuredUpstreams(config: unknown): Map<string, ConfiguredUpst
  */
 export function aggregateUpstreams(config: unknown, workers: readonly { id: string; stats: readonly UpstreamStats[] }[]): UpstreamStatus[] {
   const configured = configuredUpstreams(config);
-  const live = new Map<string, { in_flight: number; upgraded: number; fails: number; requests: number; fails_total: number; unhealthy: number; reporting: number; by_worker: { worker: string; in_flight: number; upgraded: number }[] }>();
+  const live = new Map<string, { in_flight: number; upgraded: number; fails: number; requests: number; fails_total: number; unhealthy: number; reporting: number; checked: number; by_worker: { worker: string; in_flight: number; upgraded: number }[] }>();
   for (const w of workers) {
     for (const s of w.stats) {
       let a = live.get(s.address);
-      if (!a) live.set(s.address, (a = { in_flight: 0, upgraded: 0, fails: 0, requests: 0, fails_total: 0, unhealthy: 0, reporting: 0, by_worker: [] }));
+      if (!a) live.set(s.address, (a = { in_flight: 0, upgraded: 0, fails: 0, requests: 0, fails_total: 0, unhealthy: 0, reporting: 0, checked: 0, by_worker: [] }));
       a.by_worker.push({ worker: w.id, in_flight: s.in_flight, upgraded: s.upgraded });
       a.in_flight += s.in_flight;
       a.upgraded += s.upgraded;
@@ -56,6 +56,7 @@ export function aggregateUpstreams(config: unknown, workers: readonly { id: stri
       a.fails_total += s.fails_total;
       a.reporting++;
       if (!s.healthy) a.unhealthy++;
+      if (s['checked'] === true) a.checked++;
     }
   }
   const out: UpstreamStatus[] = [];
@@ -66,6 +67,7 @@ export function aggregateUpstreams(config: unknown, workers: readonly { id: stri
       num_requests: l?.in_flight ?? 0,
       fails: l?.fails ?? 0,
       healthy: l ? l.unhealthy === 0 : true,
+      health_checked: l ? l.checked > 0 && l.checked === l.reporting : false,
       weight: c.weight,
       backup: c.backup,
       state: c.state,

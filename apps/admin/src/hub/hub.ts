@@ -395,10 +395,21 @@ export class ConfigHub extends EventEmitter implements ConfigPublisher {
       case 'stats':
         conn.stats = msg.upstreams;
         conn.activeRequests = typeof msg['active_requests'] === 'number' ? (msg['active_requests'] as number) : 0;
-        for (const u of msg.upstreams) {
-          const before = conn.health.get(u.address);
-          conn.health.set(u.address, u.healthy);
-          if (before !== undefined && before !== u.healthy) this.emit('health', { node: conn.id, address: u.address, healthy: u.healthy });
+        {
+          // Workers leave out hosts that are idle and healthy, so an address that disappears
+          // from the list is healthy again.
+          const seen = new Set<string>();
+          for (const u of msg.upstreams) {
+            seen.add(u.address);
+            const before = conn.health.get(u.address);
+            conn.health.set(u.address, u.healthy);
+            if (before !== undefined && before !== u.healthy) this.emit('health', { node: conn.id, address: u.address, healthy: u.healthy });
+          }
+          for (const [address, before] of conn.health) {
+            if (seen.has(address)) continue;
+            conn.health.delete(address);
+            if (before === false) this.emit('health', { node: conn.id, address, healthy: true });
+          }
         }
         this.emit('stats', conn.id, msg);
         this.answered(conn, msg['request_id']);
