@@ -59,12 +59,18 @@ export function fmix32(h: number): number {
 }
 
 /**
- * The HRW hash of (key, address): fmix32(fnv1a32(key + address)). Raw FNV-1a is what Caddy 2.6
- * used, but for addresses differing only in the last character it is badly correlated (it
- * splits keys 50/25/25 over 127.0.0.1:9001..9003); the finalizer fixes that at ~1 ns.
+ * The HRW hash of (key, address): fmix32(fmix32(fnv1a32(key)) ^ fnv1a32(address)). Raw FNV-1a
+ * of key + address (what Caddy 2.6 used) is badly correlated for addresses that differ only in
+ * the last character (it splits keys 50/25/25 over 127.0.0.1:9001..9003); the finalizers fix
+ * that, and keeping the address hash separate lets a pool compute it once per address
+ * (`Candidate.addressHash`) instead of once per candidate and request.
  */
 export function hrwHash(key: string, address: string): number {
-  return fmix32(fnv1a32Update(fnv1a32(key), address));
+  return combine(fmix32(fnv1a32(key)), fnv1a32(address));
+}
+
+function combine(keySeed: number, addressHash: number): number {
+  return fmix32((keySeed ^ addressHash) >>> 0);
 }
 
 /**
@@ -76,13 +82,13 @@ export function hrwHash(key: string, address: string): number {
  * next-highest score. O(n), no allocation.
  */
 export function hrwSelect<C extends Candidate>(pool: readonly C[], key: string): C | null {
-  const seed = fnv1a32(key);
+  const seed = fmix32(fnv1a32(key));
   let best: C | null = null;
   let bestScore = -Infinity;
   for (let i = 0; i < pool.length; i++) {
     const c = pool[i]!;
     if (!eligible(c)) continue;
-    const h = fmix32(fnv1a32Update(seed, c.address));
+    const h = combine(seed, c.addressHash ?? fnv1a32(c.address));
     // (h + 0.5) / 2^32 is strictly inside (0, 1), so ln(u) < 0 and the score is finite.
     const score = -c.weight / Math.log((h + 0.5) / TWO_32);
     if (score > bestScore) {

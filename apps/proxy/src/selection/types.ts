@@ -16,6 +16,8 @@ export interface Candidate {
   readonly latencyEwma: number;
   /** Healthy, not full, in state `active` (or sticky-allowed while draining). */
   readonly available: boolean;
+  /** fnv1a32(address), computed once by pools that keep their candidates (hash policies use it). */
+  readonly addressHash?: number;
 }
 
 /** Request facts a policy may use. Only hash/sticky policies read them. */

@@ -1,3 +1,4 @@
+import { fnv1a32 } from '../../selection/hrw';
 import type { UpstreamState } from '@switchyard/shared';
 import type { Candidate } from '../../selection';
 import type { Host } from '../../upstream/host';
@@ -37,6 +38,8 @@ export interface MemberRules {
  */
 export class Member implements Candidate {
   readonly address: string;
+  /** fnv1a32(address), for the hash policies (computed once per config, not per request). */
+  readonly addressHash: number;
   /** In-flight cap: the lower positive of max_requests and unhealthy_request_count (0 = none). */
   readonly cap: number;
   /** Draining with keep_sticky under a sticky policy: reachable by existing pins only. */
@@ -54,6 +57,7 @@ export class Member implements Candidate {
     private readonly rules: MemberRules,
   ) {
     this.address = host.address;
+    this.addressHash = fnv1a32(host.address);
     const urc = rules.unhealthyRequestCount;
     this.cap = maxRequests > 0 && urc > 0 ? Math.min(maxRequests, urc) : maxRequests > 0 ? maxRequests : urc;
     this.stickyDrain = state === 'draining' && keepSticky && rules.sticky !== 'none';
