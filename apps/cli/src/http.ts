@@ -14,10 +14,10 @@ export interface AdminResponse {
 }
 
 /** One admin API call with the token (if any) and the Origin the admin allows. */
-export async function call(args: Args, method: string, path: string, body?: string, contentType = 'application/json'): Promise<AdminResponse> {
+export async function call(args: Args, method: string, path: string, body?: string, contentType = 'application/json', extra: Record<string, string> = {}): Promise<AdminResponse> {
   const base = adminBase(args);
   // Caddy's CLI names its admin as Origin; the admin's Origin rule then accepts the call.
-  const headers: Record<string, string> = { origin: new URL(base).origin };
+  const headers: Record<string, string> = { origin: new URL(base).origin, ...extra };
   const token = opt(args, 'admin-token', 'SWITCHYARD_ADMIN_TOKEN');
   if (token) headers['authorization'] = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = contentType;

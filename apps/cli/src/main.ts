@@ -10,7 +10,7 @@ Usage:
   switchyard run    [--admin HOST:PORT] [--data DIR] [--workers N]   admin + proxy workers (default)
   switchyard admin  [--admin HOST:PORT] [--data DIR]                 the admin API alone
   switchyard proxy  --config FILE | --admin URL [--token T] [--workers N]
-  switchyard reload --config FILE [--admin URL]                      POST a config file to /load
+  switchyard reload --config FILE [--admin URL] [--force]            POST a config file to /load
   switchyard adapt  --config Caddyfile                               print the JSON of a Caddyfile
   switchyard import nginx FILE                                       print a config from nginx.conf
 
@@ -43,9 +43,9 @@ async function cmdReload(args: Args): Promise<number> {
   const file = opt(args, 'config', undefined);
   if (!file) throw new UsageError('switchyard reload needs --config FILE');
   const body = fs.readFileSync(file, 'utf8');
-  const extra = args.flags.get('force') ? { 'cache-control': 'must-revalidate' } : {};
-  void extra;
-  const r = await call(args, 'POST', '/load', body, opt(args, 'adapter', undefined) === 'caddyfile' ? 'text/caddyfile' : contentTypeFor(file));
+  // --force reloads even an unchanged config, as `caddy reload --force` does.
+  const extra: Record<string, string> = args.flags.get('force') ? { 'cache-control': 'must-revalidate' } : {};
+  const r = await call(args, 'POST', '/load', body, opt(args, 'adapter', undefined) === 'caddyfile' ? 'text/caddyfile' : contentTypeFor(file), extra);
   if (r.status >= 300) {
     process.stderr.write(`reload failed: ${describeError(r)}\n`);
     return 1;
