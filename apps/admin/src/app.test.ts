@@ -304,3 +304,15 @@ describe('GET /openapi.json', () => {
     assert.ok(doc.components.schemas.SwitchyardConfig && doc.components.schemas.Handler && doc.components.schemas.AdminError);
   });
 });
+
+test('a known path with the wrong method answers 405 with the catalogue code; an unknown path 404 as Go', async () => {
+  const { app } = setup();
+  for (const [method, url] of [['DELETE', '/pools'], ['PUT', '/reverse_proxy/upstreams'], ['PATCH', '/reverse_proxy/upstreams/127.0.0.1:1/drain'], ['DELETE', '/revisions']] as const) {
+    const r = await app.inject({ method, url });
+    assert.equal(r.statusCode, 405, `${method} ${url}: ${r.body}`);
+    assert.equal(JSON.parse(r.body).code, 'ADM_ERR_METHOD_NOT_ALLOWED');
+  }
+  const r = await app.inject({ method: 'GET', url: '/nope' });
+  assert.equal(r.statusCode, 404);
+  assert.equal(r.body, '404 page not found\n');
+});

@@ -8,7 +8,11 @@ import { redirectToConfig } from './config';
 import { S } from './schemas';
 
 /** Paths whose other methods get Caddy's `method not allowed` (405) instead of 404. */
-const EXACT_ROUTES = [/^\/load$/, /^\/adapt$/, /^\/stop$/, /^\/reverse_proxy\/upstreams$/, /^\/openapi\.json$/, /^\/revisions$/, /^\/revisions\/[^/]+$/, /^\/revisions\/[^/]+\/(diff|rollback)$/];
+const EXACT_ROUTES = [
+  /^\/load$/, /^\/adapt$/, /^\/stop$/, /^\/reverse_proxy\/upstreams$/, /^\/openapi\.json$/, /^\/revisions$/, /^\/revisions\/[^/]+$/,
+  /^\/revisions\/[^/]+\/(diff|rollback)$/, /^\/reverse_proxy\/upstreams\/[^/]+\/drain$/, /^\/pools$/, /^\/pools\/[^/]+$/,
+  /^\/pools\/[^/]+\/upstreams\/[^/]+$/, /^\/events$/, /^\/proxies$/, /^\/metrics$/,
+];
 
 /**
  * `POST /stop` (200, then `onStop` once the response is flushed), `GET /reverse_proxy/upstreams`
