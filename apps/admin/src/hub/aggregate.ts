@@ -1,5 +1,7 @@
 import type { UpstreamStats } from '@switchyard/shared';
 import type { UpstreamStatus } from './types';
+import { project } from '../store/projection';
+import type { Json } from '../config/tree';
 
 interface ConfiguredUpstream {
   address: string;
@@ -10,28 +12,20 @@ interface ConfiguredUpstream {
   max_requests: number;
 }
 
-/** Every upstream the config names, in config order, deduplicated by dial (as Caddy's global pool). */
+/**
+ * Every upstream the config names, in config order, deduplicated by dial (as Caddy's global
+ * pool), read from the same projection the store writes (so weight precedence is defined once).
+ */
 export function configuredUpstreams(config: unknown): Map<string, ConfiguredUpstream> {
   const out = new Map<string, ConfiguredUpstream>();
-  const walk = (v: unknown, path: string) => {
-    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}/${i}`));
-    else if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      if (o['handler'] === 'reverse_proxy') {
-        const pool = o['@id'] !== undefined ? String(o['@id']) : path;
-        const sp = (o['load_balancing'] as { selection_policy?: { policy?: string; weights?: number[] } } | undefined)?.selection_policy;
-        ((o['upstreams'] as Record<string, unknown>[] | undefined) ?? []).forEach((u, i) => {
-          const address = String(u['dial']);
-          const weight = typeof u['weight'] === 'number' ? (u['weight'] as number) : sp?.policy === 'weighted_round_robin' && sp.weights?.[i] !== undefined ? sp.weights[i]! : 1;
-          const e = out.get(address);
-          if (e) e.pools.push(pool);
-          else out.set(address, { address, pools: [pool], weight, backup: u['backup'] === true, state: typeof u['state'] === 'string' ? (u['state'] as string) : 'active', max_requests: typeof u['max_requests'] === 'number' ? (u['max_requests'] as number) : 0 });
-        });
-      }
-      for (const [k, x] of Object.entries(o)) if (x && typeof x === 'object') walk(x, `${path}/${k}`);
+  for (const u of project((config ?? null) as Json | null).upstreams) {
+    const e = out.get(u.address);
+    if (e) {
+      if (!e.pools.includes(u.pool_id)) e.pools.push(u.pool_id);
+      continue;
     }
-  };
-  walk(config, '');
+    out.set(u.address, { address: u.address, pools: [u.pool_id], weight: u.weight, backup: u.backup === 1, state: u.state, max_requests: u.max_requests ?? 0 });
+  }
   return out;
 }
 
