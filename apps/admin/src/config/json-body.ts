@@ -51,6 +51,15 @@ export function goSyntaxError(b: Buffer): string {
   const ws = () => {
     while (i < b.length && (b[i] === 0x20 || b[i] === 0x09 || b[i] === 0x0a || b[i] === 0x0d)) i++;
   };
+  // At a `"`: an object key and its colon, leaving i at the member's value.
+  const keyAndColon = () => {
+    if (b[i] !== 0x22) bad('looking for beginning of object key string');
+    scanString();
+    ws();
+    if (i >= b.length) eof();
+    if (b[i] !== 0x3a) bad('after object key');
+    i++;
+  };
   // Stack of open containers: '{' expects a key, ':' a member value, '[' an element.
   const stack: number[] = [];
   try {
@@ -65,12 +74,7 @@ export function goSyntaxError(b: Buffer): string {
         if (i >= b.length) eof();
         if (b[i] === 0x7d) i++;
         else {
-          if (b[i] !== 0x22) bad('looking for beginning of object key string');
-          scanString();
-          ws();
-          if (i >= b.length) eof();
-          if (b[i] !== 0x3a) bad('after object key');
-          i++;
+          keyAndColon();
           stack.push(0x7b);
           continue;
         }
@@ -104,12 +108,7 @@ export function goSyntaxError(b: Buffer): string {
             i++;
             ws();
             if (i >= b.length) eof();
-            if (b[i] !== 0x22) bad('looking for beginning of object key string');
-            scanString();
-            ws();
-            if (i >= b.length) eof();
-            if (b[i] !== 0x3a) bad('after object key');
-            i++;
+            keyAndColon();
             break;
           }
           if (b[i] !== 0x7d) bad('after object key:value pair');
